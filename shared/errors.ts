@@ -1,0 +1,52 @@
+// Errors that survive IPC: a stable code the renderer can translate, a message for humans,
+// and an optional structured detail (e.g. a host-key fingerprint to show).
+export const errorCodes = [
+  'invalid-input', // input failed schema validation; never reached a service
+  'forbidden', // the IPC sender is not our window
+  'not-found',
+  'conflict', // duplicate name, row changed by someone else, ...
+  'host-key-unknown', // first connection: the user must accept the SHA256 fingerprint
+  'host-key-mismatch', // the server's key changed: refused, like OpenSSH
+  'auth-failed',
+  'unreachable',
+  'refused',
+  'timeout',
+  'disconnected',
+  'not-connected',
+  'remote-failed', // a remote command exited non-zero
+  'io',
+  'unsupported',
+  'internal',
+] as const
+export type ErrorCode = (typeof errorCodes)[number]
+
+export interface AppErrorShape {
+  code: ErrorCode
+  message: string
+  detail?: Record<string, unknown>
+}
+
+export class AppError extends Error implements AppErrorShape {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly detail?: Record<string, unknown>,
+  ) {
+    super(message)
+    this.name = 'AppError'
+  }
+  toJSON(): AppErrorShape {
+    return this.detail ? { code: this.code, message: this.message, detail: this.detail } : { code: this.code, message: this.message }
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError
+}
+
+/** Turns anything thrown into the IPC error shape without leaking stack traces. */
+export function toErrorShape(e: unknown): AppErrorShape {
+  if (e instanceof AppError) return e.toJSON()
+  const message = e instanceof Error ? e.message : String(e)
+  return { code: 'internal', message }
+}
