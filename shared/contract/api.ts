@@ -9,7 +9,7 @@ type ChannelArea = AreaOf<Channel>
 type EventArea = AreaOf<EventName>
 
 // Channels whose input has no required field may be called with no argument.
-type Call<C extends Channel> = {} extends Input<C> ? (input?: Input<C>) => Promise<Result<Output<C>>> : (input: Input<C>) => Promise<Result<Output<C>>>
+type Call<C extends Channel> = Record<string, never> extends Input<C> ? (input?: Input<C>) => Promise<Result<Output<C>>> : (input: Input<C>) => Promise<Result<Output<C>>>
 
 type Methods<A extends string> = {
   [C in Channel as C extends `${A}.${infer V}` ? V : never]: Call<C>
