@@ -1,0 +1,52 @@
+import { mkdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
+import { startHarness, type Harness } from '../harness/server'
+import { wrapPreload } from '../harness/preload-shim'
+
+export const screenshotDir = resolve('test-results/e2e')
+export const chromiumPath = process.env['POSTDESK_CHROMIUM'] ?? '/usr/bin/chromium'
+
+export interface App {
+  harness: Harness
+  browser: Browser
+  page: Page
+  /** Console errors and CSP violations seen so far: a clean run has none. */
+  consoleErrors: string[]
+  shot(name: string): Promise<string>
+  close(): Promise<void>
+}
+
+/** The built renderer in Debian's Chromium, wired to the real preload and the real services. */
+export async function openApp(opts: { dataDir?: string; colorScheme?: 'light' | 'dark'; locale?: string } = {}): Promise<App> {
+  const harness = await startHarness(opts.dataDir ? { dataDir: opts.dataDir } : {})
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: opts.colorScheme ?? 'light', locale: opts.locale ?? 'en-US' })
+  await context.addInitScript({ content: wrapPreload(readFileSync('out/preload/index.cjs', 'utf8')) })
+  const page = await context.newPage()
+  const consoleErrors: string[] = []
+  page.on('console', (m: ConsoleMessage) => {
+    if (m.type() === 'error') consoleErrors.push(m.text())
+  })
+  page.on('pageerror', (e) => consoleErrors.push(String(e)))
+  await page.goto(harness.url)
+  mkdirSync(screenshotDir, { recursive: true })
+  return {
+    harness,
+    browser,
+    page,
+    consoleErrors,
+    async shot(name) {
+      const file = join(screenshotDir, `${name}.png`)
+      await page.screenshot({ path: file })
+      return file
+    },
+    async close() {
+      await browser.close()
+      await harness.close()
+    },
+  }
+}
