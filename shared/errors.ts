@@ -14,6 +14,7 @@ export const errorCodes = [
   'disconnected',
   'not-connected',
   'remote-failed', // a remote command exited non-zero
+  'cancelled', // the caller aborted (AbortSignal) before the operation finished
   'io',
   'unsupported',
   'internal',

@@ -18,6 +18,7 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
     'servers.connect': (i) => s.connections.connect(i.id, i.acceptFingerprint ? { acceptFingerprint: i.acceptFingerprint } : {}),
     'servers.disconnect': (i) => s.connections.disconnect(i.id),
     'servers.status': (i) => s.connections.status(i.id),
+    'servers.forgetHostKey': (i) => s.connections.forgetHostKey(i.id),
     'servers.facts': (i) => s.facts.get(i.id, { refresh: i.refresh }),
 
     'journal.list': (i) => s.journal.list(i),

@@ -1,5 +1,45 @@
+import { ScriptFactsService } from './facts/facts-service'
+import { JsonlActivityJournal } from './journal/activity-journal'
+import { JournaledProfileStore } from './profiles/journaled-profile-store'
+import { JsonProfileStore } from './profiles/profile-store'
+import { JsonSettingsStore } from './settings/settings-store'
+import { SshConnectionManager } from './ssh/connection-manager'
+import { KnownHostsStore } from './ssh/host-key-store'
 import type { EmitEvent, Services } from './types'
-export interface CreateServicesOptions { dataDir: string; version: string; emit: EmitEvent; harness: boolean }
-export async function createServices(_o: CreateServicesOptions): Promise<Services> {
-  throw new Error('not yet')
+
+export interface CreateServicesOptions {
+  dataDir: string
+  version: string
+  emit: EmitEvent
+  harness: boolean
+  /** Connection tuning; tests shorten the handshake timeout. */
+  ssh?: { readyTimeoutMs?: number; keepaliveIntervalMs?: number }
+}
+
+/**
+ * Wires the services the app window, the e2e harness and the `postdesk` CLI share. Nothing here
+ * touches the network or the disk until a service is used.
+ */
+export async function createServices(o: CreateServicesOptions): Promise<Services> {
+  const journal = new JsonlActivityJournal(o.dataDir, o.emit)
+  const profiles = new JournaledProfileStore(new JsonProfileStore(o.dataDir), journal)
+  const connections = new SshConnectionManager({
+    profiles,
+    knownHosts: new KnownHostsStore(o.dataDir),
+    journal,
+    emit: o.emit,
+    ...o.ssh,
+  })
+  const facts = new ScriptFactsService({
+    exec: (id, argv, opts) => connections.exec(id, argv, opts),
+    generationOf: (id) => connections.generationOf(id),
+  })
+  return {
+    info: { version: o.version, dataDir: o.dataDir, platform: process.platform, harness: o.harness },
+    profiles,
+    connections,
+    facts,
+    journal,
+    settings: new JsonSettingsStore(o.dataDir),
+  }
 }

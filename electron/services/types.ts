@@ -32,6 +32,8 @@ export interface ConnectionManager {
   status(serverId: string): ConnectionStatus
   /** Runs argv on the server, each argument quoted; never through a renderer-built string. */
   exec(serverId: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>
+  /** Removes the stored host key(s) for the server's host:port (the way out of host-key-mismatch). */
+  forgetHostKey(serverId: string): Promise<{ removed: number }>
   closeAll(): Promise<void>
 }
 

@@ -14,6 +14,8 @@ export const serversChannels = {
   },
   'servers.disconnect': { input: z.object({ id: ServerId }), output: ConnectionStatus },
   'servers.status': { input: z.object({ id: ServerId }), output: ConnectionStatus },
+  /** Forgets the stored host key(s) of the server's host:port, e.g. after a deliberate key change (host-key-mismatch). */
+  'servers.forgetHostKey': { input: z.object({ id: ServerId }), output: z.object({ removed: z.number().int().min(0) }) },
   'servers.facts': { input: z.object({ id: ServerId, refresh: z.boolean().default(false) }), output: ServerFacts },
 } satisfies ContractSection
 

@@ -1,0 +1,67 @@
+import { rename } from 'node:fs/promises'
+import { join } from 'node:path'
+import { AppError } from '../../../shared/errors'
+import { defaultSettings, Settings } from '../../../shared/domain/settings'
+import type { SettingsStore } from '../types'
+import { writeFileAtomic } from '../storage/atomic-write'
+import { ioError } from '../storage/io-error'
+import { Mutex } from '../storage/mutex'
+import { ensurePrivateDir } from '../storage/private-dir'
+import { readTextIfExists } from '../storage/read-text'
+
+export const SETTINGS_FILE = 'settings.json'
+
+/**
+ * App preferences in `settings.json`. Missing keys take their defaults (files from older versions);
+ * a damaged file is moved to `settings.json.bak` and the defaults apply: preferences are not worth
+ * refusing to start over.
+ */
+export class JsonSettingsStore implements SettingsStore {
+  readonly path: string
+  private readonly mutex = new Mutex()
+
+  constructor(private readonly dataDir: string) {
+    this.path = join(dataDir, SETTINGS_FILE)
+  }
+
+  get(): Promise<Settings> {
+    return this.mutex.run(() => this.load())
+  }
+
+  set(patch: Partial<Settings>): Promise<Settings> {
+    return this.mutex.run(async () => {
+      const next = Settings.safeParse({ ...(await this.load()), ...dropUndefined(patch) })
+      if (!next.success) throw new AppError('invalid-input', `Invalid settings: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+      await ensurePrivateDir(this.dataDir)
+      await writeFileAtomic(this.path, JSON.stringify(next.data, null, 2) + '\n')
+      return next.data
+    })
+  }
+
+  private async load(): Promise<Settings> {
+    const text = await readTextIfExists(this.path)
+    if (text === undefined) return { ...defaultSettings }
+    let stored: unknown
+    try {
+      stored = JSON.parse(text)
+    } catch {
+      return this.setAside()
+    }
+    if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return this.setAside()
+    const parsed = Settings.safeParse({ ...defaultSettings, ...stored })
+    return parsed.success ? parsed.data : this.setAside()
+  }
+
+  private async setAside(): Promise<Settings> {
+    try {
+      await rename(this.path, `${this.path}.bak`)
+    } catch (e) {
+      throw ioError('move the damaged settings file aside from', this.path, e)
+    }
+    return { ...defaultSettings }
+  }
+}
+
+function dropUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
