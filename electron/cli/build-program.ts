@@ -1,0 +1,29 @@
+import { Command } from 'commander'
+import type { CliContext } from './cli-context'
+import { registerFacts } from './commands/facts'
+import { registerServerAdd } from './commands/server-add'
+import { registerServerForgetKey } from './commands/server-forget-key'
+import { registerServerList } from './commands/server-list'
+import { registerServerRemove } from './commands/server-remove'
+
+/** The `postdesk` command tree. Errors are thrown (exitOverride), never printed by commander itself. */
+export function buildProgram(ctx: CliContext, version: string): Command {
+  const program = new Command('postdesk')
+    .description(`Administer a Postfix + Dovecot + PostfixAdmin mail server over SSH (data: ${ctx.dataDir})`)
+    .version(version)
+  program.command('server').description('manage server profiles')
+  const server = program.commands.find((c) => c.name() === 'server') as Command
+  registerServerAdd(server, ctx)
+  registerServerList(server, ctx)
+  registerServerRemove(server, ctx)
+  registerServerForgetKey(server, ctx)
+  registerFacts(program, ctx)
+
+  const quiet = (c: Command): void => {
+    c.exitOverride()
+    c.configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: () => undefined, outputError: () => undefined })
+    c.commands.forEach(quiet)
+  }
+  quiet(program)
+  return program
+}
