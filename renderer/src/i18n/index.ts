@@ -1,0 +1,36 @@
+import { createI18n } from 'vue-i18n'
+import type { Locale } from '../../../shared/domain/settings'
+import en from './locales/en'
+import ja from './locales/ja'
+
+export type MessageSchema = typeof en
+export const locales: readonly Locale[] = ['en', 'ja']
+
+// Both locales share one schema: a key missing from ja.ts fails the type check here.
+const messages: Record<Locale, MessageSchema> = { en, ja }
+
+export const i18n = createI18n<[MessageSchema], Locale, false>({
+  legacy: false,
+  locale: 'en',
+  fallbackLocale: 'en',
+  messages,
+  missingWarn: import.meta.env.DEV,
+  fallbackWarn: import.meta.env.DEV,
+})
+
+/** Translate outside components (stores, api/call.ts). */
+export const t = (key: string, named?: Record<string, unknown>): string => (named ? i18n.global.t(key, named) : i18n.global.t(key))
+
+export function setI18nLocale(locale: Locale): void {
+  i18n.global.locale.value = locale
+  document.documentElement.lang = locale
+}
+
+/** The locale to show before settings arrive: the OS language if we speak it. */
+export function guessLocale(languages: readonly string[]): Locale {
+  for (const l of languages) {
+    const base = l.toLowerCase().split('-')[0]
+    if (base === 'ja' || base === 'en') return base
+  }
+  return 'en'
+}

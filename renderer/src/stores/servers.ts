@@ -1,0 +1,163 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { ConnectionState, ConnectionStatus, NewServer, ServerProfile } from '../../../shared/domain/server'
+import { call, isApiError } from '../api/call'
+import { t } from '../i18n'
+import { useToastsStore } from './toasts'
+
+/** A connection status plus when it arrived, so "reconnecting in N s" can count down locally. */
+export interface TrackedStatus extends ConnectionStatus {
+  receivedAt: number
+}
+
+/** What the host-key dialog shows: first contact (accept or not) or a changed key (refused). */
+export interface HostKeyPrompt {
+  kind: 'unknown' | 'mismatch'
+  serverId: string
+  serverName: string
+  host: string
+  port: number
+  algorithm: string
+  fingerprint: string
+  knownFingerprint?: string
+  serverMessage: string
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined)
+
+export const useServersStore = defineStore('servers', () => {
+  const profiles = ref<ServerProfile[]>([])
+  const loaded = ref(false)
+  const statuses = ref<Record<string, TrackedStatus>>({})
+  /** Servers with a connect/disconnect call in flight. */
+  const pending = ref<Record<string, 'connect' | 'disconnect'>>({})
+  const hostKeyPrompt = ref<HostKeyPrompt | null>(null)
+  let unsubscribe: (() => void) | null = null
+
+  const byId = (id: string | undefined): ServerProfile | undefined => profiles.value.find((p) => p.id === id)
+  const stateOf = (id: string): ConnectionState => statuses.value[id]?.state ?? 'offline'
+  const connectedCount = computed(() => profiles.value.filter((p) => stateOf(p.id) === 'connected').length)
+
+  function track(status: ConnectionStatus): void {
+    statuses.value = { ...statuses.value, [status.serverId]: { ...status, receivedAt: Date.now() } }
+  }
+
+  function subscribe(): void {
+    unsubscribe ??= window.api.servers.onConnectionState((status) => track(status))
+  }
+
+  async function load(): Promise<void> {
+    subscribe()
+    try {
+      profiles.value = await call(window.api.servers.list())
+      const results = await Promise.allSettled(profiles.value.map((p) => call(window.api.servers.status({ id: p.id }))))
+      // An event may have arrived meanwhile: it is newer than the status we asked for.
+      for (const r of results) if (r.status === 'fulfilled' && !statuses.value[r.value.serverId]) track(r.value)
+    } catch (e) {
+      useToastsStore().error(e)
+    } finally {
+      loaded.value = true
+    }
+  }
+
+  async function add(input: NewServer): Promise<ServerProfile> {
+    const profile = await call(window.api.servers.add(input))
+    profiles.value = [...profiles.value.filter((p) => p.id !== profile.id), profile]
+    return profile
+  }
+
+  async function remove(id: string): Promise<void> {
+    await call(window.api.servers.remove({ id }))
+    profiles.value = profiles.value.filter((p) => p.id !== id)
+    const { [id]: _gone, ...rest } = statuses.value
+    statuses.value = rest
+  }
+
+  /**
+   * Connects; on first contact the host-key dialog opens (accepting calls this again with the
+   * fingerprint). Returns true once connected.
+   */
+  async function connect(id: string, acceptFingerprint?: string): Promise<boolean> {
+    const profile = byId(id)
+    if (!profile || pending.value[id]) return false
+    pending.value = { ...pending.value, [id]: 'connect' }
+    try {
+      const status = await call(window.api.servers.connect(acceptFingerprint ? { id, acceptFingerprint } : { id }))
+      track(status)
+      if (status.state === 'connected') useToastsStore().success(t('toast.connected', { name: profile.name }))
+      return status.state === 'connected'
+    } catch (e) {
+      if (isApiError(e, 'host-key-unknown') || isApiError(e, 'host-key-mismatch')) {
+        const d = e.detail
+        const known = str(d['storedFingerprint']) ?? str(d['knownFingerprint'])
+        hostKeyPrompt.value = {
+          kind: e.code === 'host-key-unknown' ? 'unknown' : 'mismatch',
+          serverId: id,
+          serverName: profile.name,
+          host: str(d['host']) ?? profile.host,
+          port: typeof d['port'] === 'number' ? d['port'] : profile.port,
+          algorithm: str(d['algorithm']) ?? '?',
+          fingerprint: str(d['fingerprint']) ?? str(d['actual']) ?? '?',
+          ...(known ? { knownFingerprint: known } : {}),
+          serverMessage: e.serverMessage,
+        }
+      } else {
+        useToastsStore().error(e)
+      }
+      return false
+    } finally {
+      const { [id]: _done, ...rest } = pending.value
+      pending.value = rest
+    }
+  }
+
+  async function acceptHostKey(): Promise<boolean> {
+    const prompt = hostKeyPrompt.value
+    hostKeyPrompt.value = null
+    if (!prompt || prompt.kind !== 'unknown') return false
+    return connect(prompt.serverId, prompt.fingerprint)
+  }
+  function dismissHostKey(): void {
+    hostKeyPrompt.value = null
+  }
+
+  async function disconnect(id: string): Promise<void> {
+    const profile = byId(id)
+    if (!profile || pending.value[id]) return
+    pending.value = { ...pending.value, [id]: 'disconnect' }
+    try {
+      track(await call(window.api.servers.disconnect({ id })))
+      useToastsStore().info(t('toast.disconnected', { name: profile.name }))
+    } catch (e) {
+      useToastsStore().error(e)
+    } finally {
+      const { [id]: _done, ...rest } = pending.value
+      pending.value = rest
+    }
+  }
+
+  /** After a deliberate key change: drop the stored key so the next connect asks again. */
+  async function forgetHostKey(id: string): Promise<number> {
+    const { removed } = await call(window.api.servers.forgetHostKey({ id }))
+    return removed
+  }
+
+  return {
+    profiles,
+    loaded,
+    statuses,
+    pending,
+    hostKeyPrompt,
+    connectedCount,
+    byId,
+    stateOf,
+    load,
+    add,
+    remove,
+    connect,
+    acceptHostKey,
+    dismissHostKey,
+    disconnect,
+    forgetHostKey,
+  }
+})

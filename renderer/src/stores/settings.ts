@@ -1,0 +1,68 @@
+import { defineStore } from 'pinia'
+import { computed, ref, watch } from 'vue'
+import type { Locale, Settings, ThemeMode } from '../../../shared/domain/settings'
+import { call } from '../api/call'
+import { guessLocale, setI18nLocale } from '../i18n'
+import { useToastsStore } from './toasts'
+
+export interface AppInfo {
+  version: string
+  dataDir: string
+  platform: string
+  harness: boolean
+}
+
+const darkQuery = () => window.matchMedia('(prefers-color-scheme: dark)')
+
+export const useSettingsStore = defineStore('settings', () => {
+  const locale = ref<Locale>(guessLocale(navigator.languages ?? [navigator.language]))
+  const theme = ref<ThemeMode>('system')
+  const info = ref<AppInfo | null>(null)
+  const loaded = ref(false)
+  const systemDark = ref(darkQuery().matches)
+  darkQuery().addEventListener('change', (e) => (systemDark.value = e.matches))
+
+  const resolvedTheme = computed<'light' | 'dark'>(() => (theme.value === 'system' ? (systemDark.value ? 'dark' : 'light') : theme.value))
+
+  watch(
+    resolvedTheme,
+    (t) => {
+      document.documentElement.dataset['theme'] = t
+      document.documentElement.style.colorScheme = t
+    },
+    { immediate: true },
+  )
+  watch(locale, (l) => setI18nLocale(l), { immediate: true })
+
+  function apply(s: Settings): void {
+    locale.value = s.locale
+    theme.value = s.theme
+  }
+
+  async function load(): Promise<void> {
+    const [settings, appInfo] = await Promise.allSettled([call(window.api.app.getSettings()), call(window.api.app.info())])
+    if (settings.status === 'fulfilled') apply(settings.value)
+    if (appInfo.status === 'fulfilled') info.value = appInfo.value
+    loaded.value = true
+    const failed = [settings, appInfo].find((r) => r.status === 'rejected')
+    if (failed && failed.status === 'rejected') useToastsStore().error(failed.reason)
+  }
+
+  async function save(patch: Partial<Settings>): Promise<void> {
+    const before: Settings = { locale: locale.value, theme: theme.value }
+    apply({ ...before, ...patch })
+    try {
+      apply(await call(window.api.app.setSettings(patch)))
+    } catch (e) {
+      apply(before)
+      useToastsStore().error(e)
+    }
+  }
+
+  const setLocale = (l: Locale) => save({ locale: l })
+  const setTheme = (t: ThemeMode) => save({ theme: t })
+  const toggleTheme = () => setTheme(resolvedTheme.value === 'dark' ? 'light' : 'dark')
+  const toggleLocale = () => setLocale(locale.value === 'ja' ? 'en' : 'ja')
+
+  return { locale, theme, info, loaded, resolvedTheme, load, save, setLocale, setTheme, toggleTheme, toggleLocale }
+})
