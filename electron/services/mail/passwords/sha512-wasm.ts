@@ -1,0 +1,75 @@
+// SHA-512 and the SHA-crypt round loop in WebAssembly (wasm/sha512.wat): the 5,000 rounds of a
+// SHA512-CRYPT hash run without leaving WebAssembly, with native i64 arithmetic.
+import { sha512WasmBase64 } from './wasm/sha512-wasm-binary'
+
+// The node tsconfig has no DOM lib, where the WebAssembly JS API types live: declare what we use.
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => CompiledWasm
+  Instance: new (module: CompiledWasm, imports?: object) => { exports: unknown }
+}
+/** A compiled module (structured-cloneable: it can be posted to worker threads). */
+export type CompiledWasm = { readonly __compiledWasm?: never }
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+
+interface Sha512Exports {
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }
+  ioBase: { readonly value: number }
+  init(): void
+  update(ptr: number, len: number): void
+  final(out: number): void
+  rounds(rounds: number, p: number, plen: number, s: number, slen: number, c: number): void
+}
+
+let compiled: CompiledWasm | undefined
+
+export function sha512WasmModule(): CompiledWasm {
+  compiled ??= new wasmApi.Module(Buffer.from(sha512WasmBase64, 'base64'))
+  return compiled
+}
+
+/** One instance: not re-entrant, one per thread is enough. */
+export class Sha512Wasm {
+  private readonly x: Sha512Exports
+  private readonly io: number
+
+  constructor(module: CompiledWasm = sha512WasmModule()) {
+    this.x = new wasmApi.Instance(module).exports as Sha512Exports
+    this.io = this.x.ioBase.value
+  }
+
+  private heap(bytesNeeded: number): Uint8Array {
+    const need = this.io + bytesNeeded
+    const have = this.x.memory.buffer.byteLength
+    if (need > have) this.x.memory.grow(Math.ceil((need - have) / 65536))
+    return new Uint8Array(this.x.memory.buffer)
+  }
+
+  /** SHA-512 of the concatenation of `parts`. */
+  digest(parts: readonly Uint8Array[]): Uint8Array {
+    const chunk = 32768
+    const heap = this.heap(chunk + 64)
+    this.x.init()
+    for (const part of parts) {
+      for (let off = 0; off < part.length; off += chunk) {
+        const piece = part.subarray(off, Math.min(part.length, off + chunk))
+        heap.set(piece, this.io)
+        this.x.update(this.io, piece.length)
+      }
+    }
+    this.x.final(this.io)
+    return heap.slice(this.io, this.io + 64)
+  }
+
+  /** SHA-crypt step 21: `count` rounds over digest `a` with the P and S sequences. Returns C. */
+  rounds(count: number, p: Uint8Array, s: Uint8Array, a: Uint8Array): Uint8Array {
+    const c = this.io
+    const sp = c + 64
+    const pp = sp + s.length
+    const heap = this.heap(64 + s.length + p.length)
+    heap.set(a, c)
+    heap.set(s, sp)
+    heap.set(p, pp)
+    this.x.rounds(count, pp, p.length, sp, s.length, c)
+    return new Uint8Array(this.x.memory.buffer).slice(c, c + 64)
+  }
+}
