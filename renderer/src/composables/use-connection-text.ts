@@ -1,7 +1,10 @@
 import { computed, onBeforeUnmount, ref, type Ref } from 'vue'
 import { useI18n } from 'vue-i18n'
 import type { ServerProfile } from '../../../shared/domain/server'
+import { secondsLeft, targetOf } from '../lib/connection'
 import { useServersStore } from '../stores/servers'
+
+export { targetOf }
 
 const now = ref(Date.now())
 let users = 0
@@ -10,7 +13,8 @@ let timer: ReturnType<typeof setInterval> | null = null
 /** A clock ticking every second while someone shows a countdown. */
 function useNow(): Ref<number> {
   users++
-  timer ??= setInterval(() => (now.value = Date.now()), 1000)
+  now.value = Date.now()
+  timer ??= setInterval(() => (now.value = Date.now()), 250)
   onBeforeUnmount(() => {
     if (--users === 0 && timer) {
       clearInterval(timer)
@@ -19,13 +23,6 @@ function useNow(): Ref<number> {
   })
   return now
 }
-
-/** Seconds left until the next reconnect attempt, counted down from when the status arrived. */
-export function secondsLeft(retryInSec: number, receivedAt: number, at: number): number {
-  return Math.max(0, Math.ceil(retryInSec - (at - receivedAt) / 1000))
-}
-
-export const targetOf = (p: Pick<ServerProfile, 'user' | 'host' | 'port'>): string => `${p.user}@${p.host}${p.port === 22 ? '' : `:${p.port}`}`
 
 /** The status line for a server: "Connected to root@mail.example.jp", "Reconnecting in 5 s", "Offline: reason". */
 export function useConnectionText(server: Ref<ServerProfile | undefined>) {

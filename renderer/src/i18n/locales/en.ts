@@ -121,7 +121,7 @@ export default {
   hostKey: {
     titleUnknown: 'Verify the host key',
     introUnknown: 'This is the first connection to {host}. Postdesk cannot yet confirm that this server is the one you expect.',
-    compare: 'Compare the fingerprint below with the one shown on the server itself, for example with: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub. Accept only if they match exactly.',
+    compare: 'Compare the fingerprint above with the one shown on the server itself, for example with: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub. Accept only if they match exactly.',
     host: 'Host',
     algorithm: 'Key type',
     fingerprint: 'Fingerprint (SHA256)',
@@ -138,7 +138,6 @@ export default {
     notConnectedBody: 'Connect to {name} to read what is installed on it.',
     stale: 'Shown from the last connection.',
     loading: 'Reading server facts…',
-    collectedAt: 'Collected {time}',
     removeServer: 'Remove server',
     forgetHostKey: 'Forget host key',
     profile: 'Connection profile',

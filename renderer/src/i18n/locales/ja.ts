@@ -120,7 +120,7 @@ export default {
   hostKey: {
     titleUnknown: 'ホスト鍵の確認',
     introUnknown: '{host} への初めての接続です。このサーバーが意図したサーバーであることを、Postdesk はまだ確認できません。',
-    compare: '下の指紋を、サーバー上で確認した指紋 (例: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub の出力) と比較してください。完全に一致する場合のみ承認してください。',
+    compare: '上の指紋を、サーバー上で確認した指紋 (例: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub の出力) と比較してください。完全に一致する場合のみ承認してください。',
     host: 'ホスト',
     algorithm: '鍵の種類',
     fingerprint: '指紋 (SHA256)',
@@ -137,7 +137,6 @@ export default {
     notConnectedBody: '{name} に接続すると、インストールされているソフトウェアを読み取ります。',
     stale: '前回接続したときの情報です。',
     loading: 'サーバー情報を取得しています…',
-    collectedAt: '取得日時 {time}',
     removeServer: 'サーバーを削除',
     forgetHostKey: 'ホスト鍵を削除',
     profile: '接続設定',
