@@ -30,7 +30,6 @@ describe('Content-Security-Policy of index.html', () => {
     expect(directives['script-src']).toEqual(["'self'"])
     expect(directives['object-src']).toEqual(["'none'"])
     expect(directives['base-uri']).toEqual(["'none'"])
-    expect(directives['frame-ancestors']).toEqual(["'none'"])
     expect(csp).not.toMatch(/unsafe-eval|\*/)
   })
 })

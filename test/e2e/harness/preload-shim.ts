@@ -6,7 +6,11 @@
 export function wrapPreload(preloadSource: string): string {
   return `(() => {
   const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/__ipc')
-  const opened = new Promise((resolve, reject) => { ws.addEventListener('open', resolve); ws.addEventListener('error', reject) })
+  const opened = new Promise((resolve, reject) => {
+    ws.addEventListener('open', resolve)
+    ws.addEventListener('error', () => reject(new Error('IPC transport failed to connect')))
+  })
+  opened.catch(() => {}) // reported by the invoke that awaits it, not as an unhandled rejection
   const pending = new Map()
   const listeners = new Map()
   let seq = 0
