@@ -1,0 +1,147 @@
+// A fixed-size pool of worker_threads, one task per worker at a time, FIFO queue.
+// Workers answer with serveWorkerTasks(); a crashed worker rejects its task and is replaced.
+// Entries ending in .ts (tests, tsx, the CLI in development) are loaded through tsx's loader;
+// built .js entries load directly.
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parentPort, Worker } from 'node:worker_threads'
+import { AppError, toErrorShape, type AppErrorShape } from '../../../../shared/errors'
+
+type Reply<Res> = { id: number; ok: true; value: Res } | { id: number; ok: false; error: AppErrorShape }
+
+interface Task<Req, Res> {
+  id: number
+  req: Req
+  resolve: (r: Res) => void
+  reject: (e: unknown) => void
+}
+
+interface Slot<Req, Res> {
+  worker: Worker
+  task?: Task<Req, Res>
+}
+
+export interface WorkerPoolOptions {
+  /** the worker module (its top level calls serveWorkerTasks) */
+  entry: URL
+  size: number
+  workerData?: unknown
+}
+
+function spawn(entry: URL, workerData: unknown): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData })
+  const tsxApi = tsxEsmApiUrl()
+  const boot = `
+    const { workerData } = require('node:worker_threads');
+    import(workerData.tsxApi)
+      .then((api) => { api.register(); return import(workerData.entry) })
+      .catch((e) => { setImmediate(() => { throw e }) });`
+  return new Worker(boot, { eval: true, workerData: { tsxApi, entry: entry.href, data: workerData } })
+}
+
+/** tsx's ESM register() (a devDependency: only .ts entries, i.e. tests and development, need it). */
+function tsxEsmApiUrl(): string {
+  const require = createRequire(import.meta.url)
+  const pkgPath = require.resolve('tsx/package.json')
+  const pkg = require(pkgPath) as { exports: Record<string, { import: { default: string } }> }
+  const rel = pkg.exports['./esm/api']?.import.default ?? './dist/esm/api/index.mjs'
+  return new URL(rel, pathToFileURL(pkgPath)).href
+}
+
+/** In a worker: the data the pool was created with (unwrapping the .ts bootstrap's envelope). */
+export function poolWorkerData<T>(raw: unknown): T {
+  const env = raw as { tsxApi?: string; data?: unknown } | undefined
+  return (env && typeof env === 'object' && 'tsxApi' in env ? env.data : raw) as T
+}
+
+export class WorkerPool<Req, Res> {
+  private readonly slots: Slot<Req, Res>[] = []
+  private readonly queue: Task<Req, Res>[] = []
+  private nextId = 1
+  private closed = false
+
+  constructor(private readonly opts: WorkerPoolOptions) {
+    if (!(opts.size >= 1)) throw new AppError('invalid-input', 'a worker pool needs at least one worker')
+    for (let i = 0; i < opts.size; i++) this.slots.push(this.startSlot())
+  }
+
+  get size(): number {
+    return this.slots.length
+  }
+
+  run(req: Req): Promise<Res> {
+    if (this.closed) return Promise.reject(new AppError('cancelled', 'worker pool is closed'))
+    return new Promise<Res>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, req, resolve, reject })
+      this.dispatch()
+    })
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const t of this.queue.splice(0)) t.reject(new AppError('cancelled', 'worker pool closed'))
+    for (const slot of this.slots) {
+      slot.task?.reject(new AppError('cancelled', 'worker pool closed'))
+      slot.task = undefined
+    }
+    await Promise.all(this.slots.map((s) => s.worker.terminate()))
+  }
+
+  private startSlot(): Slot<Req, Res> {
+    const slot: Slot<Req, Res> = { worker: spawn(this.opts.entry, this.opts.workerData) }
+    slot.worker.unref()
+    slot.worker.on('message', (m: Reply<Res>) => {
+      const t = slot.task
+      if (!t || t.id !== m.id) return
+      slot.task = undefined
+      if (m.ok) t.resolve(m.value)
+      else t.reject(new AppError(m.error.code, m.error.message, m.error.detail))
+      this.dispatch()
+    })
+    const fail = (e: unknown): void => {
+      const t = slot.task
+      slot.task = undefined
+      t?.reject(e instanceof Error ? e : new AppError('internal', `worker exited: ${String(e)}`))
+      if (this.closed) return
+      const i = this.slots.indexOf(slot)
+      if (i >= 0) this.slots[i] = this.startSlot()
+      this.dispatch()
+    }
+    slot.worker.on('error', fail)
+    slot.worker.on('exit', (code) => {
+      if (!this.closed && this.slots.includes(slot)) fail(new AppError('internal', `worker exited with code ${code}`))
+    })
+    return slot
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.task) continue
+      const t = this.queue.shift()
+      if (!t) return
+      slot.task = t
+      slot.worker.ref()
+      slot.worker.postMessage({ id: t.id, req: t.req })
+    }
+    for (const slot of this.slots) if (!slot.task) slot.worker.unref()
+  }
+}
+
+/** In a worker module: answers the pool's tasks with `handle`. */
+export function serveWorkerTasks<Req, Res>(handle: (req: Req) => Res | Promise<Res>): void {
+  const port = parentPort
+  if (!port) throw new Error('serveWorkerTasks must run in a worker thread')
+  port.on('message', async (m: { id: number; req: Req }) => {
+    try {
+      port.postMessage({ id: m.id, ok: true, value: await handle(m.req) } satisfies Reply<Res>)
+    } catch (e) {
+      port.postMessage({ id: m.id, ok: false, error: toErrorShape(e) } satisfies Reply<Res>)
+    }
+  })
+}
+
+/** The sibling module `name` as built (.js) when present, else the TypeScript source. */
+export function siblingEntry(metaUrl: string, name: string, exists: (path: string) => boolean): URL {
+  const js = new URL(`./${name}.js`, metaUrl)
+  return exists(fileURLToPath(js)) ? js : new URL(`./${name}.ts`, metaUrl)
+}
