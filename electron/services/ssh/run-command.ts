@@ -2,78 +2,136 @@ import type { Client, ClientChannel } from 'ssh2'
 import { AppError } from '../../../shared/errors'
 import type { ExecOptions, ExecResult } from '../types'
 
+// The remote shell first reports its PID on stderr (stripped again below). A timed-out or cancelled
+// command is then killed with its whole process group (sshd makes each session a new session/group)
+// over a second channel: SSH "signal" requests are refused by OpenSSH for root logins ("session
+// signalling requires privilege separation") and unknown to old servers such as CentOS 6's.
+const PID_PREFIX = 'postdesk-pid:'
+const withPidReport = (command: string) => `printf '${PID_PREFIX}%s\\n' "$$" >&2; ${command}`
+
 /**
  * Runs one already-quoted command line on an open connection: stdin is written then closed (EOF, so
  * commands that read it do not wait forever), stdout/stderr are collected and decoded once at the end
- * (a UTF-8 character split across chunks stays intact). A timeout or an abort closes the channel.
+ * (a UTF-8 character split across packets stays intact). A timeout or an abort stops the command on
+ * the server, closes the channel and rejects with 'timeout' / 'cancelled'.
  */
 export function runCommand(client: Client, command: string, label: string, opts: ExecOptions = {}): Promise<ExecResult> {
   return new Promise<ExecResult>((resolve, reject) => {
-    if (opts.signal?.aborted) return reject(cancelled(label))
+    if (opts.signal?.aborted) return reject(new AppError('cancelled', `${label} was cancelled before it started.`))
     let channel: ClientChannel | undefined
     let settled = false
     let timer: NodeJS.Timeout | undefined
+    let pid: number | undefined
+    let header: Buffer | null = Buffer.alloc(0) // stderr until the PID line has been read; then null
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     let code: number | null = null
     let exitSignal: string | undefined
 
-    const finish = (outcome: { error: AppError } | { result: ExecResult }) => {
-      if (settled) return
+    const cleanup = () => {
       settled = true
       if (timer) clearTimeout(timer)
       opts.signal?.removeEventListener('abort', onAbort)
-      if ('error' in outcome) {
-        stop(channel)
-        reject(outcome.error)
-      } else resolve(outcome.result)
     }
-    const onAbort = () => finish({ error: cancelled(label) })
+    const stopAndReject = (make: (stopped: boolean) => AppError) => {
+      if (settled) return
+      cleanup()
+      void stopRemote(client, channel, pid).then((stopped) => reject(make(stopped)))
+    }
+    const onAbort = () => stopAndReject((stopped) => new AppError('cancelled', `${label} was cancelled${stopped ? ' and stopped' : `; it may still be running on the server${pid ? ` (pid ${pid})` : ''}`}.`))
     opts.signal?.addEventListener('abort', onAbort, { once: true })
     if (opts.timeoutMs !== undefined) {
       const ms = opts.timeoutMs
-      timer = setTimeout(() => finish({ error: new AppError('timeout', `${label} did not finish within ${formatSeconds(ms)}; it was stopped.`, { timeoutMs: ms }) }), ms)
+      timer = setTimeout(
+        () => stopAndReject((stopped) => new AppError('timeout', `${label} did not finish within ${formatDuration(ms)}; ${stopped ? 'it was stopped' : `it may still be running on the server${pid ? ` (pid ${pid})` : ''}`}.`, { timeoutMs: ms })),
+        ms,
+      )
+    }
+    const failToStart = (e: Error) => {
+      if (settled) return
+      cleanup()
+      reject(new AppError('disconnected', `Could not start ${label} on the server: ${e.message}.`))
     }
 
     try {
-      client.exec(command, (err, ch) => {
-        if (err) return finish({ error: new AppError('disconnected', `Could not start ${label} on the server: ${err.message}.`) })
+      client.exec(withPidReport(command), (err, ch) => {
+        if (err) return failToStart(err)
         channel = ch
-        if (settled) return stop(ch) // aborted or timed out while the channel was opening
+        if (settled) return closeQuietly(ch) // timed out or cancelled while the channel was opening
         ch.on('data', (d: Buffer) => stdout.push(d))
-        ch.stderr.on('data', (d: Buffer) => stderr.push(d))
+        ch.stderr.on('data', (d: Buffer) => {
+          if (header === null) return void stderr.push(d)
+          header = Buffer.concat([header, d])
+          const nl = header.indexOf(10)
+          if (nl === -1 && header.length < 64) return
+          const first = header.subarray(0, nl === -1 ? header.length : nl).toString('latin1')
+          const m = first.startsWith(PID_PREFIX) ? /^\d+$/.exec(first.slice(PID_PREFIX.length)) : null
+          if (m) {
+            pid = Number(m[0])
+            stderr.push(header.subarray(nl + 1))
+          } else stderr.push(header) // not a POSIX login shell's output: leave stderr as it is
+          header = null
+        })
         ch.on('exit', (c: number | null, sig?: string) => {
           code = typeof c === 'number' ? c : null
           if (sig) exitSignal = sig
         })
-        ch.on('close', () =>
-          finish({
-            result: {
-              code,
-              ...(exitSignal ? { signal: exitSignal } : {}),
-              stdout: Buffer.concat(stdout).toString('utf8'),
-              stderr: Buffer.concat(stderr).toString('utf8'),
-            },
-          }),
-        )
-        ch.on('error', (e: Error) => finish({ error: new AppError('disconnected', `${label} lost its channel: ${e.message}.`) }))
+        ch.on('close', () => {
+          if (settled) return
+          cleanup()
+          if (header?.length) stderr.push(header)
+          resolve({
+            code,
+            ...(exitSignal ? { signal: exitSignal } : {}),
+            stdout: Buffer.concat(stdout).toString('utf8'),
+            stderr: Buffer.concat(stderr).toString('utf8'),
+          })
+        })
+        ch.on('error', (e: Error) => {
+          if (settled) return
+          cleanup()
+          reject(new AppError('disconnected', `${label} lost its channel: ${e.message}.`))
+        })
         if (opts.stdin !== undefined) ch.end(opts.stdin)
         else ch.end()
       })
     } catch (e) {
-      finish({ error: new AppError('disconnected', `Could not start ${label} on the server: ${e instanceof Error ? e.message : String(e)}.`) })
+      failToStart(e instanceof Error ? e : new Error(String(e)))
     }
   })
 }
 
-// Ask the remote process to stop (OpenSSH >= 7.9 honours signals) and close our side of the channel.
-function stop(ch: ClientChannel | undefined): void {
-  if (!ch) return
-  try {
-    ch.signal('KILL')
-  } catch {
-    // Older servers ignore signal requests; closing the channel is what matters.
+/** Kills the remote process group (if its PID is known) and closes the channel; true if the kill worked. */
+async function stopRemote(client: Client, ch: ClientChannel | undefined, pid: number | undefined): Promise<boolean> {
+  let stopped = false
+  if (pid !== undefined) {
+    stopped = await new Promise<boolean>((resolve) => {
+      const giveUp = setTimeout(() => resolve(false), 5000)
+      try {
+        client.exec(`kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid}`, (err, k) => {
+          if (err) {
+            clearTimeout(giveUp)
+            return resolve(false)
+          }
+          k.on('exit', (c: number | null) => {
+            clearTimeout(giveUp)
+            resolve(c === 0)
+          })
+          k.resume()
+          k.stderr.resume()
+          k.end()
+        })
+      } catch {
+        clearTimeout(giveUp)
+        resolve(false)
+      }
+    })
   }
+  if (ch) closeQuietly(ch)
+  return stopped
+}
+
+function closeQuietly(ch: ClientChannel): void {
   try {
     ch.close()
   } catch {
@@ -81,10 +139,6 @@ function stop(ch: ClientChannel | undefined): void {
   }
 }
 
-function cancelled(label: string): AppError {
-  return new AppError('cancelled', `${label} was cancelled.`)
-}
-
-function formatSeconds(ms: number): string {
+function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
 }
