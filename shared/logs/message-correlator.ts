@@ -1,0 +1,248 @@
+// Queue id -> message timeline, fed one parsed line at a time, with bounded memory: a finished
+// message (removed, expired, rejected) moves to a small ring of recent ones, and open messages
+// beyond the limit or older than the age limit are evicted, oldest first.
+
+import type { LineKind, LogLine } from './types'
+
+export interface RecipientState {
+  to: string
+  origTo: string | null
+  relay: string | null
+  delay: number | null
+  delays: string | null
+  dsn: string | null
+  /** sent, deferred, bounced, expired, rejected, or the status word Postfix wrote */
+  status: string
+  statusText: string | null
+  time: number | null
+  attempts: number
+}
+
+export interface TimelineEvent {
+  time: number | null
+  kind: LineKind
+  program: string | null
+  message: string
+}
+
+export interface MessageTimeline {
+  queueId: string
+  firstTime: number | null
+  lastTime: number | null
+  clientHost: string | null
+  clientIp: string | null
+  saslMethod: string | null
+  saslUsername: string | null
+  messageId: string | null
+  from: string | null
+  size: number | null
+  nrcpt: number | null
+  recipients: RecipientState[]
+  events: TimelineEvent[]
+  /** events not kept because the message had more than the per-message limit */
+  droppedEvents: number
+  removed: boolean
+  expired: boolean
+  rejected: boolean
+  held: boolean
+  discarded: boolean
+  /** queue id of the copy a later hop (content filter, forward) queued */
+  nextQueueId: string | null
+  /** queue id of the bounce/delay notification Postfix sent about this message */
+  notificationQueueId: string | null
+}
+
+export interface CorrelatorOptions {
+  /** open messages kept at most (default 50,000) */
+  maxOpen?: number
+  /** finished messages kept for look-up (default 10,000) */
+  maxFinished?: number
+  /** an open message silent for longer than this is evicted (default 6 days: past Postfix's 5-day queue lifetime) */
+  maxOpenAgeMs?: number
+  /** events kept per message (default 200) */
+  maxEvents?: number
+  /** recipients kept per message (default 10,000) */
+  maxRecipients?: number
+  onFinished?: (m: MessageTimeline) => void
+  onEvicted?: (m: MessageTimeline) => void
+}
+
+const FINAL = new Set(['sent', 'bounced', 'expired', 'rejected'])
+
+export class MessageCorrelator {
+  private readonly open = new Map<string, MessageTimeline>()
+  private readonly finished = new Map<string, MessageTimeline>()
+  private readonly maxOpen: number
+  private readonly maxFinished: number
+  private readonly maxAge: number
+  private readonly maxEvents: number
+  private readonly maxRecipients: number
+  private latest = -Infinity
+  private pushes = 0
+  evicted = 0
+
+  constructor(private readonly opts: CorrelatorOptions = {}) {
+    this.maxOpen = opts.maxOpen ?? 50_000
+    this.maxFinished = opts.maxFinished ?? 10_000
+    this.maxAge = opts.maxOpenAgeMs ?? 6 * 86_400_000
+    this.maxEvents = opts.maxEvents ?? 200
+    this.maxRecipients = opts.maxRecipients ?? 10_000
+  }
+
+  /** Add a parsed line; returns the timeline it touched (or null for lines without a queue id). */
+  push(line: LogLine): MessageTimeline | null {
+    const qid = line.queueId
+    if (qid === null || qid === 'NOQUEUE') return null
+    if (line.time !== null && line.time > this.latest) this.latest = line.time
+    let m = this.open.get(qid)
+    if (m === undefined) {
+      const done = this.finished.get(qid)
+      // a late line about a finished message (a DSN, a postsuper) still belongs to it, unless a new one starts
+      if (done !== undefined && line.kind !== 'received' && line.kind !== 'message_id') {
+        this.apply(done, line)
+        return done
+      }
+      m = newTimeline(qid, line.time)
+      this.open.set(qid, m)
+      if (this.open.size > this.maxOpen) this.evictOldest()
+    } else {
+      // keep the Map in touch order: most recently seen last
+      this.open.delete(qid)
+      this.open.set(qid, m)
+    }
+    this.apply(m, line)
+    if (m.removed || m.rejected || m.discarded) this.finish(m)
+    if ((++this.pushes & 1023) === 0) this.evictStale()
+    return m
+  }
+
+  get(queueId: string): MessageTimeline | undefined {
+    return this.open.get(queueId) ?? this.finished.get(queueId)
+  }
+
+  get openCount(): number {
+    return this.open.size
+  }
+
+  get finishedCount(): number {
+    return this.finished.size
+  }
+
+  /** All timelines kept, open ones first. */
+  *timelines(): IterableIterator<MessageTimeline> {
+    yield* this.open.values()
+    yield* this.finished.values()
+  }
+
+  private apply(m: MessageTimeline, line: LogLine): void {
+    const f = line.fields
+    if (line.time !== null) {
+      if (m.firstTime === null || line.time < m.firstTime) m.firstTime = line.time
+      if (m.lastTime === null || line.time > m.lastTime) m.lastTime = line.time
+    }
+    if (m.events.length < this.maxEvents) m.events.push({ time: line.time, kind: line.kind, program: line.program, message: line.message })
+    else m.droppedEvents++
+    switch (line.kind) {
+      case 'received':
+        if (f.clientHost !== undefined) m.clientHost = f.clientHost
+        if (f.clientIp !== undefined) m.clientIp = f.clientIp
+        if (f.saslMethod !== undefined) m.saslMethod = f.saslMethod
+        if (f.saslUsername !== undefined) m.saslUsername = f.saslUsername
+        if (f.from !== undefined && m.from === null) m.from = f.from
+        break
+      case 'message_id':
+        if (f.messageId !== undefined) m.messageId = f.messageId
+        break
+      case 'queued':
+        if (f.from !== undefined) m.from = f.from
+        if (f.size !== undefined) m.size = f.size
+        if (f.nrcpt !== undefined) m.nrcpt = f.nrcpt
+        break
+      case 'delivered': case 'deferred': case 'bounced': case 'probe':
+        if (f.to !== undefined) this.recipient(m, line)
+        if (f.forwardedAs !== undefined) m.nextQueueId = f.forwardedAs
+        else if (f.queuedAs !== undefined) m.nextQueueId = f.queuedAs
+        break
+      case 'expired':
+        m.expired = true
+        if (f.from !== undefined && m.from === null) m.from = f.from
+        for (const r of m.recipients) if (!FINAL.has(r.status)) r.status = 'expired'
+        break
+      case 'removed':
+        m.removed = true
+        break
+      case 'rejected':
+        if (f.to !== undefined && f.stage === 'RCPT') this.recipient(m, line, 'rejected')
+        else m.rejected = true
+        break
+      case 'held':
+        m.held = true
+        break
+      case 'discarded':
+        m.discarded = true
+        break
+      case 'notification':
+        if (f.notificationQueueId !== undefined) m.notificationQueueId = f.notificationQueueId
+        break
+      default:
+        if (f.clientIp !== undefined && m.clientIp === null && line.kind === 'filtered') m.clientIp = f.clientIp
+    }
+  }
+
+  private recipient(m: MessageTimeline, line: LogLine, status?: string): void {
+    const f = line.fields
+    const to = f.to ?? ''
+    let r = m.recipients.find((x) => x.to === to && (f.origTo === undefined || x.origTo === f.origTo))
+    if (r === undefined) {
+      if (m.recipients.length >= this.maxRecipients) return
+      r = { to, origTo: f.origTo ?? null, relay: null, delay: null, delays: null, dsn: null, status: '', statusText: null, time: null, attempts: 0 }
+      m.recipients.push(r)
+    }
+    r.attempts++
+    r.status = status ?? f.status ?? ''
+    r.statusText = f.statusText ?? f.reason ?? null
+    r.relay = f.relay ?? r.relay
+    r.delay = f.delay ?? r.delay
+    r.delays = f.delays ?? r.delays
+    r.dsn = f.dsn ?? f.replyDsn ?? r.dsn
+    r.time = line.time
+  }
+
+  private finish(m: MessageTimeline): void {
+    this.open.delete(m.queueId)
+    this.finished.delete(m.queueId)
+    this.finished.set(m.queueId, m)
+    if (this.finished.size > this.maxFinished) {
+      const oldest = this.finished.keys().next().value
+      if (oldest !== undefined) this.finished.delete(oldest)
+    }
+    this.opts.onFinished?.(m)
+  }
+
+  private evictOldest(): void {
+    const oldest = this.open.values().next().value
+    if (oldest === undefined) return
+    this.open.delete(oldest.queueId)
+    this.evicted++
+    this.opts.onEvicted?.(oldest)
+  }
+
+  /** Drop open messages not seen for longer than the age limit (the Map is in touch order). */
+  private evictStale(): void {
+    const cutoff = this.latest - this.maxAge
+    for (const m of this.open.values()) {
+      if (m.lastTime === null || m.lastTime >= cutoff) break
+      this.open.delete(m.queueId)
+      this.evicted++
+      this.opts.onEvicted?.(m)
+    }
+  }
+}
+
+function newTimeline(queueId: string, time: number | null): MessageTimeline {
+  return {
+    queueId, firstTime: time, lastTime: time, clientHost: null, clientIp: null, saslMethod: null, saslUsername: null,
+    messageId: null, from: null, size: null, nrcpt: null, recipients: [], events: [], droppedEvents: 0, removed: false,
+    expired: false, rejected: false, held: false, discarded: false, nextQueueId: null, notificationQueueId: null,
+  }
+}
