@@ -28,7 +28,7 @@ require "$dir/languages/en.lang";
 Config::getInstance()->setAll($CONF);
 Config::write('__LANG', $PALANG);
 
-$allowed = ['pacrypt', 'check_email', 'check_domain', 'validate_password', 'generate_password', 'md5crypt'];
+$allowed = ['pacrypt', 'check_email', 'check_domain', 'validate_password', 'generate_password', 'md5crypt', 'divide_quota'];
 $out = [];
 foreach ($input['calls'] as $call) {
     try {

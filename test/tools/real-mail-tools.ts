@@ -12,7 +12,7 @@ function requireTool(path: string, what: string): void {
   if (!existsSync(path)) throw new Error(`${what} is required for this test (${path} missing): install it (test/vps/up.sh does)`)
 }
 
-export type PhpCall = { fn: 'pacrypt' | 'check_email' | 'check_domain' | 'validate_password' | 'generate_password' | 'md5crypt'; args: unknown[] }
+export type PhpCall = { fn: 'pacrypt' | 'check_email' | 'check_domain' | 'validate_password' | 'generate_password' | 'md5crypt' | 'divide_quota'; args: unknown[] }
 export type PhpResult = { ok: unknown } | { error: string }
 
 /** Runs PostfixAdmin functions in one php process with `conf` merged over the package defaults. */
