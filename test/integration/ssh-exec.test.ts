@@ -80,6 +80,9 @@ describe('exec on the test mail server', () => {
     const left = await vps.services.connections.exec(vps.profile.id, ['sh', '-c', 'pgrep -fx "sleep 888.25" || echo none'])
     expect(left.stdout).toBe('none\n')
     await expect(vps.services.connections.exec(vps.profile.id, ['true'], { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'cancelled' })
+    // Aborted while the channel is still opening: the command starts anyway and must still be stopped.
+    await expect(vps.services.connections.exec(vps.profile.id, ['sleep', '888.5'], { signal: AbortSignal.timeout(1) })).rejects.toMatchObject({ code: 'cancelled', message: expect.stringContaining('stopped') })
+    expect((await vps.services.connections.exec(vps.profile.id, ['sh', '-c', 'pgrep -fx "sleep 888.5" || echo none'])).stdout).toBe('none\n')
   })
 
   it('runs several commands at once on one connection', async () => {

@@ -22,6 +22,9 @@ export function runCommand(client: Client, command: string, label: string, opts:
     let settled = false
     let timer: NodeJS.Timeout | undefined
     let pid: number | undefined
+    let pidKnown: (pid: number | undefined) => void = () => undefined
+    // Settles once the remote shell's PID is read, or once it is clear it will not come.
+    const pidReady = new Promise<number | undefined>((r) => (pidKnown = r))
     let header: Buffer | null = Buffer.alloc(0) // stderr until the PID line has been read; then null
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
@@ -36,7 +39,10 @@ export function runCommand(client: Client, command: string, label: string, opts:
     const stopAndReject = (make: (stopped: boolean) => AppError) => {
       if (settled) return
       cleanup()
-      void stopRemote(client, channel, pid).then((stopped) => reject(make(stopped)))
+      // The command may have been started a moment ago: give its PID line a little time to arrive.
+      let wait: NodeJS.Timeout | undefined
+      const pidSoon = Promise.race([pidReady, new Promise<undefined>((r) => (wait = setTimeout(() => r(undefined), 3000)))]).finally(() => clearTimeout(wait))
+      void pidSoon.then((p) => stopRemote(client, () => channel, p)).then((stopped) => reject(make(stopped)))
     }
     const onAbort = () => stopAndReject((stopped) => new AppError('cancelled', `${label} was cancelled${stopped ? ' and stopped' : `; it may still be running on the server${pid ? ` (pid ${pid})` : ''}`}.`))
     opts.signal?.addEventListener('abort', onAbort, { once: true })
@@ -48,6 +54,7 @@ export function runCommand(client: Client, command: string, label: string, opts:
       )
     }
     const failToStart = (e: Error) => {
+      pidKnown(undefined)
       if (settled) return
       cleanup()
       reject(new AppError('disconnected', `Could not start ${label} on the server: ${e.message}.`))
@@ -57,7 +64,7 @@ export function runCommand(client: Client, command: string, label: string, opts:
       client.exec(withPidReport(command), (err, ch) => {
         if (err) return failToStart(err)
         channel = ch
-        if (settled) return closeQuietly(ch) // timed out or cancelled while the channel was opening
+        // Even if already timed out or cancelled, the command now runs: keep reading so its PID can be killed.
         ch.on('data', (d: Buffer) => stdout.push(d))
         ch.stderr.on('data', (d: Buffer) => {
           if (header === null) return void stderr.push(d)
@@ -71,12 +78,14 @@ export function runCommand(client: Client, command: string, label: string, opts:
             stderr.push(header.subarray(nl + 1))
           } else stderr.push(header) // not a POSIX login shell's output: leave stderr as it is
           header = null
+          pidKnown(pid)
         })
         ch.on('exit', (c: number | null, sig?: string) => {
           code = typeof c === 'number' ? c : null
           if (sig) exitSignal = sig
         })
         ch.on('close', () => {
+          pidKnown(pid)
           if (settled) return
           cleanup()
           if (header?.length) stderr.push(header)
@@ -88,6 +97,7 @@ export function runCommand(client: Client, command: string, label: string, opts:
           })
         })
         ch.on('error', (e: Error) => {
+          pidKnown(pid)
           if (settled) return
           cleanup()
           reject(new AppError('disconnected', `${label} lost its channel: ${e.message}.`))
@@ -102,7 +112,7 @@ export function runCommand(client: Client, command: string, label: string, opts:
 }
 
 /** Kills the remote process group (if its PID is known) and closes the channel; true if the kill worked. */
-async function stopRemote(client: Client, ch: ClientChannel | undefined, pid: number | undefined): Promise<boolean> {
+async function stopRemote(client: Client, channel: () => ClientChannel | undefined, pid: number | undefined): Promise<boolean> {
   let stopped = false
   if (pid !== undefined) {
     stopped = await new Promise<boolean>((resolve) => {
@@ -127,6 +137,7 @@ async function stopRemote(client: Client, ch: ClientChannel | undefined, pid: nu
       }
     })
   }
+  const ch = channel()
   if (ch) closeQuietly(ch)
   return stopped
 }
