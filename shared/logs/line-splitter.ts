@@ -10,8 +10,6 @@ export interface LineSplitterOptions {
 
 export type LineSink = (line: string, truncated: boolean) => void
 
-const WINDOW = 1 << 20
-
 let utf8: { decode(bytes: Uint8Array): string } | null = null
 function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
   utf8 ??= new TextDecoder('utf-8', { fatal: false })
@@ -59,19 +57,12 @@ export class LineSplitter {
       this.flushPending()
       pos = nl + 1
     }
-    const last = chunk.lastIndexOf(10)
-    const win = Math.min(WINDOW, this.max)
-    while (pos <= last) {
-      const e = chunk.lastIndexOf(10, Math.min(last, pos + win))
-      if (e >= pos) {
-        this.emitRegion(chunk, pos, e)
-        pos = e + 1
-      } else {
-        // one line longer than the window: find its end
-        const nl = chunk.indexOf(10, pos)
-        this.emitOne(chunk, pos, nl)
-        pos = nl + 1
-      }
+    // each line is decoded on its own: a kept substring of one line then keeps only that line alive
+    for (;;) {
+      const nl = chunk.indexOf(10, pos)
+      if (nl < 0) break
+      this.emitOne(chunk, pos, nl)
+      pos = nl + 1
     }
     if (pos < n) this.hold(chunk, pos, n)
   }
@@ -79,21 +70,6 @@ export class LineSplitter {
   /** The input ended: a last line without LF is still a line. */
   end(): void {
     if (this.pendingBytes > 0 || this.dropping) this.flushPending()
-  }
-
-  /** Lines in [start, end) (all complete, at most the window long) decoded at once, then split. */
-  private emitRegion(chunk: Uint8Array, start: number, end: number): void {
-    const text = this.decode(chunk, start, end)
-    let p = 0
-    for (;;) {
-      const nl = text.indexOf('\n', p)
-      if (nl < 0) {
-        this.out(p === 0 ? text : text.slice(p), false)
-        return
-      }
-      this.out(text.slice(p, nl), false)
-      p = nl + 1
-    }
   }
 
   private emitOne(chunk: Uint8Array, start: number, end: number): void {

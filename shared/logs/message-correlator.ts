@@ -1,6 +1,7 @@
 // Queue id -> message timeline, fed one parsed line at a time, with bounded memory: a finished
-// message (removed, expired, rejected) moves to a small ring of recent ones, and open messages
-// beyond the limit or older than the age limit are evicted, oldest first.
+// message (removed, rejected, discarded) moves to a bounded set of recent ones, open messages beyond
+// the limit are evicted in the order they were opened, and open messages silent for longer than the
+// age limit are swept out every few thousand lines.
 
 import type { LineKind, LogLine } from './types'
 
@@ -105,14 +106,10 @@ export class MessageCorrelator {
       m = newTimeline(qid, line.time)
       this.open.set(qid, m)
       if (this.open.size > this.maxOpen) this.evictOldest()
-    } else {
-      // keep the Map in touch order: most recently seen last
-      this.open.delete(qid)
-      this.open.set(qid, m)
     }
     this.apply(m, line)
     if (m.removed || m.rejected || m.discarded) this.finish(m)
-    if ((++this.pushes & 1023) === 0) this.evictStale()
+    if ((++this.pushes & 4095) === 0) this.evictStale()
     return m
   }
 
@@ -219,6 +216,7 @@ export class MessageCorrelator {
     this.opts.onFinished?.(m)
   }
 
+  /** Over the limit: drop the message that was opened first. */
   private evictOldest(): void {
     const oldest = this.open.values().next().value
     if (oldest === undefined) return
@@ -227,11 +225,11 @@ export class MessageCorrelator {
     this.opts.onEvicted?.(oldest)
   }
 
-  /** Drop open messages not seen for longer than the age limit (the Map is in touch order). */
+  /** Drop open messages not seen for longer than the age limit. */
   private evictStale(): void {
     const cutoff = this.latest - this.maxAge
     for (const m of this.open.values()) {
-      if (m.lastTime === null || m.lastTime >= cutoff) break
+      if (m.lastTime === null || m.lastTime >= cutoff) continue
       this.open.delete(m.queueId)
       this.evicted++
       this.opts.onEvicted?.(m)

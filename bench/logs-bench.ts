@@ -1,0 +1,84 @@
+// Mail log engine benchmark: a generated 1M-line realistic log; pflogsumm (the anchor) and lnav
+// (indexing, if installed) measured on the same file in the same run; our parse + correlate +
+// summarise in a child process (so its peak RSS is its own). Writes bench/results/logs.json.
+//
+//   npx tsx bench/logs-bench.ts [LINES]
+
+import { execFileSync, spawnSync } from 'node:child_process'
+import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { formatPflogsummTotals, PFLOGSUMM_LABELS, type PflogsummTotals } from '../shared/logs/pflogsumm-counter'
+import { MaillogGenerator } from '../test/support/maillog-generator'
+import { grandTotalsBlock, pflogsummTotals, PFLOGSUMM } from '../test/support/pflogsumm-runner'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const results = join(here, 'results')
+mkdirSync(results, { recursive: true })
+const LINES = Number(process.argv[2] ?? 1_000_000)
+const file = join(results, `maillog-${LINES}.log`)
+
+async function generate(): Promise<void> {
+  const gen = new MaillogGenerator({ seed: 1, stamps: 'mixed' })
+  const out = createWriteStream(file)
+  for (let done = 0; done < LINES; done += 10_000) {
+    if (!out.write(gen.lines(Math.min(10_000, LINES - done)))) await new Promise<void>((r) => out.once('drain', () => r()))
+  }
+  await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())))
+}
+
+function timed<T>(f: () => T): { seconds: number; value: T } {
+  const t0 = process.hrtime.bigint()
+  const value = f()
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, value }
+}
+
+const t0 = Date.now()
+await generate()
+console.log(`generated ${LINES} lines (${(statSync(file).size / 1e6).toFixed(1)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${file}`)
+
+// anchor: pflogsumm as installed, C locale
+const anchor = timed(() => execFileSync('perl', [PFLOGSUMM, file], { env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString('latin1'))
+console.log(`pflogsumm: ${anchor.seconds.toFixed(2)} s`)
+
+// lnav: headless, a query over all lines forces it to index the whole file
+let lnav: { seconds: number; linesPerSecond: number; indexedLines: number } | null = null
+if (existsSync('/usr/bin/lnav')) {
+  const r = timed(() => spawnSync('lnav', ['-n', '-c', ';SELECT count(*) AS n FROM all_logs', file], { encoding: 'utf8', maxBuffer: 1 << 24 }))
+  const n = Number(/(\d+)\s*$/.exec(r.value.stdout.trim())?.[1] ?? NaN)
+  lnav = { seconds: r.seconds, linesPerSecond: LINES / r.seconds, indexedLines: n }
+  console.log(`lnav: ${r.seconds.toFixed(2)} s (indexed ${n} lines)`)
+}
+
+// ours, in a child so that its peak RSS is its own
+const child = timed(() => execFileSync(process.execPath, ['--import', 'tsx', join(here, 'logs-bench-pipeline.ts'), file], { maxBuffer: 1 << 24 }).toString())
+const ours = JSON.parse(child.value) as { seconds: number; maxRssKiB: number; result: { totals: PflogsummTotals; lines: number; openMessages: number; finishedMessages: number; evictedMessages: number; kinds: Record<string, number> } }
+console.log(`ours: ${ours.seconds.toFixed(2)} s in-process, peak RSS ${(ours.maxRssKiB / 1024).toFixed(0)} MiB`)
+
+const exact = pflogsummTotals(file)
+const sameTotals = PFLOGSUMM_LABELS.every((k) => exact[k] === ours.result.totals[k])
+const sameBlock = formatPflogsummTotals(ours.result.totals) === grandTotalsBlock(anchor.value)
+
+const report = {
+  date: new Date().toISOString(),
+  node: process.version,
+  lines: LINES,
+  bytes: statSync(file).size,
+  pflogsumm: { seconds: anchor.seconds, linesPerSecond: LINES / anchor.seconds },
+  lnav,
+  ours: {
+    seconds: ours.seconds,
+    linesPerSecond: LINES / ours.seconds,
+    ratioToPflogsumm: anchor.seconds / ours.seconds,
+    ratioToLnav: lnav ? lnav.seconds / ours.seconds : null,
+    peakRssMiB: ours.maxRssKiB / 1024,
+    processWallSeconds: child.seconds,
+    messages: { open: ours.result.openMessages, finished: ours.result.finishedMessages, evicted: ours.result.evictedMessages },
+    kinds: ours.result.kinds,
+  },
+  totals: { ours: ours.result.totals, pflogsumm: exact, equal: sameTotals, grandTotalsTextEqual: sameBlock },
+  goals: { linesPerSecond: 1_000_000, ratioToPflogsumm: 15, peakRssMiB: 200 },
+}
+writeFileSync(join(results, 'logs.json'), JSON.stringify(report, null, 2) + '\n')
+console.log(JSON.stringify({ pflogsumm: Math.round(report.pflogsumm.linesPerSecond), lnav: lnav && Math.round(lnav.linesPerSecond), ours: Math.round(report.ours.linesPerSecond), ratio: +report.ours.ratioToPflogsumm.toFixed(1), peakRssMiB: Math.round(report.ours.peakRssMiB), totalsEqual: sameTotals && sameBlock }))
+if (!sameTotals || !sameBlock) process.exitCode = 1
