@@ -154,6 +154,7 @@ function readContentAction(s: string, p: number, action: string, out: MessageRes
   }
   if (f.reason === undefined) f.reason = s.slice(sp + 1, from >= p ? from : textEnd)
   if (kl >= 0) readKeyList(s, kl + 2, s.length, f)
+  if (action === 'warning') out.severity = 'warning'
   const kind = action === 'warning' ? 'reject_warning' : ACTION_KIND[action]
   out.kind = kind ?? 'filtered'
   if (out.kind === 'rejected' || out.kind === 'reject_warning' || out.kind === 'held' || out.kind === 'discarded') {
@@ -272,7 +273,7 @@ export function readSmtpClient(s: string, p: number, out: MessageResult): void {
   } else if (s.startsWith('host ', p)) {
     a = hostAddressAt(s, p + 5)
     if (a !== null) {
-      const said = s.startsWith(' said: ', a.end) ? a.end + 7 : s.startsWith(' refused to talk to me: ', a.end) ? a.end + 25 : -1
+      const said = s.startsWith(' said: ', a.end) ? a.end + 7 : s.startsWith(' refused to talk to me: ', a.end) ? a.end + 24 : -1
       if (said > 0) readServerReply(s, said, f)
     }
   } else if (s.startsWith('SASL authentication failed; server ', p)) {

@@ -127,7 +127,13 @@ function readSmtpdWarning(s: string, p: number, out: MessageResult): void {
     return
   }
   if (s.startsWith('non-SMTP command from ', p)) {
-    setClient(s, p + 22, out)
+    const a = hostAddressAt(s, p + 22)
+    if (a !== null) {
+      f.clientHost = a.host
+      f.clientIp = a.ip
+      // what the client sent instead of SMTP
+      if (s.startsWith(': ', a.end)) f.reason = s.slice(a.end + 2)
+    }
     f.error = 'non-SMTP command'
     return
   }
