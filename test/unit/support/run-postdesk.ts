@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 
-export const POSTDESK_BIN = join(import.meta.dirname, '../../../bin/postdesk.js')
+export const POSTDESK_BIN = join(import.meta.dirname, '../../../electron/cli/postdesk.js')
 
 export interface CliRun {
   code: number | null
@@ -9,7 +9,7 @@ export interface CliRun {
   stderr: string
 }
 
-/** Runs the real `postdesk` (bin/postdesk.js) with its own data dir; stdin is a pipe, never a terminal. */
+/** Runs the real `postdesk` (electron/cli/postdesk.js) with its own data dir; stdin is a pipe, never a terminal. */
 export function runPostdesk(home: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [POSTDESK_BIN, ...args], {

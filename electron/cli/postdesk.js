@@ -4,4 +4,4 @@
 import { register } from 'tsx/esm/api'
 
 register()
-await import('../electron/cli/main.ts')
+await import('./main.ts')
