@@ -1,9 +1,11 @@
 import { AppError, toErrorShape } from '../../../shared/errors'
 import type { ConnectionState, ConnectionStatus, ServerProfile } from '../../../shared/domain/server'
+import type { ClientChannel } from 'ssh2'
 import type { ActivityJournal, ConnectionManager, EmitEvent, ExecOptions, ExecResult, ProfileStore } from '../types'
 import type { KnownHostsStore } from './host-key-store'
 import { knownHostsName } from './known-hosts-format'
 import { openClient } from './open-client'
+import type { OpenStreamOptions, StreamTarget } from './open-stream'
 import { Session } from './session'
 import { shellQuote } from './shell-quote'
 
@@ -85,6 +87,13 @@ export class SshConnectionManager implements ConnectionManager {
     if (!session?.isOpen) throw new AppError('not-connected', `Not connected to server "${serverId}". Connect to it first.`, { server: serverId })
     // The label names the program only: arguments may carry data that does not belong in messages.
     return session.exec(command, `The remote command "${argv[0]}"`, opts)
+  }
+
+  /** A forwarded channel (like one `ssh -L` connection, without a local port) to a TCP port or unix socket on the server. */
+  async openStream(serverId: string, target: StreamTarget, opts?: OpenStreamOptions): Promise<ClientChannel> {
+    const session = this.entries.get(serverId)?.session
+    if (!session?.isOpen) throw new AppError('not-connected', `Not connected to server "${serverId}". Connect to it first.`, { server: serverId })
+    return session.openStream(target, opts)
   }
 
   async forgetHostKey(serverId: string): Promise<{ removed: number }> {

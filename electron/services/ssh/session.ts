@@ -1,5 +1,6 @@
-import type { Client } from 'ssh2'
+import type { Client, ClientChannel } from 'ssh2'
 import type { ExecOptions, ExecResult } from '../types'
+import { openForwardedStream, type OpenStreamOptions, type StreamTarget } from './open-stream'
 import { runCommand } from './run-command'
 
 /**
@@ -35,6 +36,11 @@ export class Session {
 
   exec(command: string, label: string, opts?: ExecOptions): Promise<ExecResult> {
     return runCommand(this.client, command, label, opts)
+  }
+
+  /** A forwarded channel to a TCP port or unix socket on the server (see open-stream.ts). */
+  openStream(target: StreamTarget, opts?: OpenStreamOptions): Promise<ClientChannel> {
+    return openForwardedStream(this.client, target, opts)
   }
 
   /** Ends the connection on purpose (no "lost" notice); resolves once the socket is closed. */
