@@ -99,12 +99,15 @@ function readLogin(s: string, p: number, protocol: string, out: MessageResult): 
 
 function readLoginList(s: string, i: number, out: MessageResult): void {
   const f = out.fields
-  let p = i
   const n = s.length
+  let p = i
+  // next '=' and next ', ' after p, found once and reused while p has not passed them (linear)
+  let eq = -2
+  let comma = -2
   while (p < n) {
+    if (eq !== -1 && eq < p) eq = s.indexOf('=', p)
+    if (comma !== -1 && comma < p) comma = s.indexOf(', ', p)
     let end: number
-    const eq = s.indexOf('=', p)
-    const comma = s.indexOf(', ', p)
     if (eq >= 0 && (comma < 0 || eq < comma)) {
       const key = s.slice(p, eq)
       if (s.charCodeAt(eq + 1) === 60 /* < */) {

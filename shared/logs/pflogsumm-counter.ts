@@ -253,11 +253,12 @@ export class PflogsummCounter {
    *  (?:delays=[^,]+, )?(?:dsn=[^,]+, )?status=(\S+)(.*)$/ and its counting; true when it matched.
    */
   private toLine(rest: string, qid: string): boolean {
+    const commas = new CommaIndex(rest)
     let i = rest.indexOf('to=<')
     while (i >= 0) {
       const g = rest.indexOf('>', i + 4)
       if (g < 0) return false
-      const st = statusAfterAddress(rest, g + 1)
+      const st = statusAfterAddress(rest, g + 1, commas)
       if (st >= 0) {
         let e = st
         while (e < rest.length && !isSpace(rest.charCodeAt(e))) e++
@@ -294,7 +295,7 @@ export class PflogsummCounter {
 }
 
 /** Start of the status word after `to=<…>` ended at p, or -1 (the fixed sequence of the to= regex). */
-function statusAfterAddress(s: string, p: number): number {
+function statusAfterAddress(s: string, p: number, commas: CommaIndex): number {
   if (!s.startsWith(', ', p)) return -1
   p += 2
   if (s.startsWith('orig_to=<', p)) {
@@ -303,21 +304,21 @@ function statusAfterAddress(s: string, p: number): number {
     p = g + 3
   }
   if (!s.startsWith('relay=', p)) return -1
-  p = commaValue(s, p + 6)
+  p = commas.valueEnd(p + 6)
   if (p < 0) return -1
   if (s.startsWith('conn_use=', p)) {
-    p = commaValue(s, p + 9)
+    p = commas.valueEnd(p + 9)
     if (p < 0) return -1
   }
   if (!s.startsWith('delay=', p)) return -1
-  p = commaValue(s, p + 6)
+  p = commas.valueEnd(p + 6)
   if (p < 0) return -1
   if (s.startsWith('delays=', p)) {
-    p = commaValue(s, p + 7)
+    p = commas.valueEnd(p + 7)
     if (p < 0) return -1
   }
   if (s.startsWith('dsn=', p)) {
-    p = commaValue(s, p + 4)
+    p = commas.valueEnd(p + 4)
     if (p < 0) return -1
   }
   if (!s.startsWith('status=', p)) return -1
@@ -325,11 +326,21 @@ function statusAfterAddress(s: string, p: number): number {
   return p < s.length && !isSpace(s.charCodeAt(p)) ? p : -1
 }
 
-/** `[^,]+, ` from p: index after the ", ", or -1. */
-function commaValue(s: string, p: number): number {
-  const c = s.indexOf(',', p)
-  if (c <= p || s.charCodeAt(c + 1) !== 32) return -1
-  return c + 2
+/**
+ * `[^,]+, ` from p: index after the ", ", or -1. Remembers the next comma, so that the attempts at
+ * successive `to=<` of one line (left to right) scan the line once in all.
+ */
+class CommaIndex {
+  private at = -1
+  constructor(private readonly s: string) {}
+
+  valueEnd(p: number): number {
+    if (this.at < p) this.at = this.s.indexOf(',', p)
+    const c = this.at
+    if (c < 0) this.at = this.s.length // none left: later look-ups fail at once
+    if (c <= p || this.s.charCodeAt(c + 1) !== 32) return -1
+    return c + 2
+  }
 }
 
 /** `.*?: ([^:\s]+)` from p: start of the first token after ": ", or -1. */
