@@ -18,7 +18,7 @@ function oracle(lines: string[]) {
     const o = by.get(q) ?? { sent: new Set<string>(), bounced: new Set<string>(), removed: false, expired: false }
     by.set(q, o)
     let m: RegExpExecArray | null
-    if ((m = /: client=([^\[,]*)\[/.exec(line))) o.client = m[1]
+    if ((m = /: client=([^[,]*)\[/.exec(line))) o.client = m[1]
     if ((m = /sasl_username=([^,\s]+)/.exec(line))) o.sasl = m[1]
     if ((m = /cleanup\[\d+\]: +\S+ message-id=<(.*)>$/.exec(line))) o.msgid = m[1]
     if ((m = /qmgr\[\d+\]: +\S+ from=<([^>]*)>, size=(\d+)/.exec(line))) [o.from, o.size] = [m[1], Number(m[2])]
