@@ -8,7 +8,7 @@ import { bcryptCrypt } from './bcrypt'
 import { cramMd5Hex } from './cram-md5'
 import { md5Crypt } from './md5-crypt'
 import { randomString, secureRandomBytes, type RandomBytes } from './salt'
-import { nodeShaEngine, shaCrypt, wasmSha512Engine, type ShaCryptEngine } from './sha-crypt'
+import { shaCrypt, wasmShaEngine, type ShaCryptEngine } from './sha-crypt'
 
 export interface HashPasswordOptions {
   randomBytes?: RandomBytes
@@ -33,7 +33,7 @@ export async function hashPassword(password: string, encrypt: string | EncryptSc
   const scheme = requireEncryptScheme(encrypt)
   const P = utf8(password)
   const rnd = opts.randomBytes ?? secureRandomBytes
-  const sha512 = (): ShaCryptEngine => opts.sha512 ?? wasmSha512Engine()
+  const sha512 = (): ShaCryptEngine => opts.sha512 ?? wasmShaEngine(512)
   switch (scheme.kind) {
     case 'cleartext':
       return password
@@ -61,7 +61,7 @@ async function phpCrypt(P: Uint8Array, method: 'MD5' | 'BLOWFISH' | 'SHA256' | '
     case 'BLOWFISH':
       return bcryptCrypt(P, { version: '2y', cost: difficulty ?? 10, salt: rnd(16) })
     case 'SHA256':
-      return shaCrypt(P, { magic: '5', rounds: difficulty, salt: randomString(16) }, nodeShaEngine('sha256'))
+      return shaCrypt(P, { magic: '5', rounds: difficulty, salt: randomString(16) }, wasmShaEngine(256))
     case 'SHA512':
       return shaCrypt(P, { magic: '6', rounds: difficulty, salt: randomString(16) }, sha512())
   }
@@ -73,7 +73,7 @@ async function dovecotHash(P: Uint8Array, scheme: Extract<EncryptScheme, { kind:
     case 'SHA512-CRYPT':
       return shaCrypt(P, { magic: '6', rounds: undefined, salt: randomString(16) }, sha512())
     case 'SHA256-CRYPT':
-      return shaCrypt(P, { magic: '5', rounds: undefined, salt: randomString(16) }, nodeShaEngine('sha256'))
+      return shaCrypt(P, { magic: '5', rounds: undefined, salt: randomString(16) }, wasmShaEngine(256))
     case 'BLF-CRYPT':
       return bcryptCrypt(P, { version: '2y', cost: 5, salt: rnd(16) })
     case 'MD5-CRYPT':

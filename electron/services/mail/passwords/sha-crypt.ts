@@ -2,7 +2,7 @@
 // and SHA-512") and implemented by glibc/libxcrypt, PHP's crypt() and Dovecot's SHA*-CRYPT.
 import { createHash } from 'node:crypto'
 import { encodeByGroups } from './crypt-base64'
-import { Sha512Wasm } from './sha512-wasm'
+import { ShaWasm } from './sha-wasm'
 
 export interface ShaCryptEngine {
   readonly digestLength: 32 | 64
@@ -11,7 +11,7 @@ export interface ShaCryptEngine {
   rounds?(count: number, p: Uint8Array, s: Uint8Array, a: Uint8Array): Uint8Array
 }
 
-/** Node's createHash per digest: the naive way (one native call chain per round). */
+/** Node's createHash per digest: the naive way (a hash object per round). */
 export function nodeShaEngine(algorithm: 'sha256' | 'sha512'): ShaCryptEngine {
   return {
     digestLength: algorithm === 'sha256' ? 32 : 64,
@@ -23,12 +23,18 @@ export function nodeShaEngine(algorithm: 'sha256' | 'sha512'): ShaCryptEngine {
   }
 }
 
-let sharedWasm: Sha512Wasm | undefined
-/** SHA-512 in WebAssembly with the round loop inside it: the fast way. One per thread. */
-export function wasmSha512Engine(instance?: Sha512Wasm): ShaCryptEngine {
-  const w = instance ?? (sharedWasm ??= new Sha512Wasm())
-  return { digestLength: 64, digest: (parts) => w.digest(parts), rounds: (n, p, s, a) => w.rounds(n, p, s, a) }
+const sharedWasm = new Map<256 | 512, ShaWasm>()
+/** SHA-256/512 in WebAssembly with the round loop inside it: the fast way. One instance per thread. */
+export function wasmShaEngine(bits: 256 | 512, instance?: ShaWasm): ShaCryptEngine {
+  let w = instance ?? sharedWasm.get(bits)
+  if (!w) {
+    w = new ShaWasm(bits)
+    sharedWasm.set(bits, w)
+  }
+  const wasm = w
+  return { digestLength: wasm.digestLength, digest: (parts) => wasm.digest(parts), rounds: (n, p, s, a) => wasm.rounds(n, p, s, a) }
 }
+export const wasmSha512Engine = (instance?: ShaWasm): ShaCryptEngine => wasmShaEngine(512, instance)
 
 export const ROUNDS_DEFAULT = 5000
 const ROUNDS_MIN = 1000

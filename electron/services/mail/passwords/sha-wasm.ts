@@ -1,5 +1,6 @@
-// SHA-512 and the SHA-crypt round loop in WebAssembly (wasm/sha512.wat): the 5,000 rounds of a
-// SHA512-CRYPT hash run without leaving WebAssembly, with native i64 arithmetic.
+// SHA-256 / SHA-512 and the SHA-crypt round loop in WebAssembly (wasm/sha256.wat, wasm/sha512.wat):
+// the 5,000 rounds of a SHA*-CRYPT hash run without leaving WebAssembly.
+import { sha256WasmBase64 } from './wasm/sha256-wasm-binary'
 import { sha512WasmBase64 } from './wasm/sha512-wasm-binary'
 
 // The node tsconfig has no DOM lib, where the WebAssembly JS API types live: declare what we use.
@@ -11,7 +12,7 @@ interface WasmApi {
 export type CompiledWasm = { readonly __compiledWasm?: never }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
 
-interface Sha512Exports {
+interface ShaExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }
   ioBase: { readonly value: number }
   init(): void
@@ -20,20 +21,27 @@ interface Sha512Exports {
   rounds(rounds: number, p: number, plen: number, s: number, slen: number, c: number): void
 }
 
-let compiled: CompiledWasm | undefined
+export type ShaWasmBits = 256 | 512
+const compiled = new Map<ShaWasmBits, CompiledWasm>()
 
-export function sha512WasmModule(): CompiledWasm {
-  compiled ??= new wasmApi.Module(Buffer.from(sha512WasmBase64, 'base64'))
-  return compiled
+export function shaWasmModule(bits: ShaWasmBits): CompiledWasm {
+  let m = compiled.get(bits)
+  if (!m) {
+    m = new wasmApi.Module(Buffer.from(bits === 512 ? sha512WasmBase64 : sha256WasmBase64, 'base64'))
+    compiled.set(bits, m)
+  }
+  return m
 }
 
 /** One instance: not re-entrant, one per thread is enough. */
-export class Sha512Wasm {
-  private readonly x: Sha512Exports
+export class ShaWasm {
+  readonly digestLength: 32 | 64
+  private readonly x: ShaExports
   private readonly io: number
 
-  constructor(module: CompiledWasm = sha512WasmModule()) {
-    this.x = new wasmApi.Instance(module).exports as Sha512Exports
+  constructor(readonly bits: ShaWasmBits, module: CompiledWasm = shaWasmModule(bits)) {
+    this.digestLength = bits === 512 ? 64 : 32
+    this.x = new wasmApi.Instance(module).exports as ShaExports
     this.io = this.x.ioBase.value
   }
 
@@ -44,7 +52,7 @@ export class Sha512Wasm {
     return new Uint8Array(this.x.memory.buffer)
   }
 
-  /** SHA-512 of the concatenation of `parts`. */
+  /** The digest of the concatenation of `parts`. */
   digest(parts: readonly Uint8Array[]): Uint8Array {
     const chunk = 32768
     const heap = this.heap(chunk + 64)
@@ -57,19 +65,20 @@ export class Sha512Wasm {
       }
     }
     this.x.final(this.io)
-    return heap.slice(this.io, this.io + 64)
+    return heap.slice(this.io, this.io + this.digestLength)
   }
 
   /** SHA-crypt step 21: `count` rounds over digest `a` with the P and S sequences. Returns C. */
   rounds(count: number, p: Uint8Array, s: Uint8Array, a: Uint8Array): Uint8Array {
+    const len = this.digestLength
     const c = this.io
-    const sp = c + 64
+    const sp = c + len
     const pp = sp + s.length
-    const heap = this.heap(64 + s.length + p.length)
+    const heap = this.heap(len + s.length + p.length)
     heap.set(a, c)
     heap.set(s, sp)
     heap.set(p, pp)
     this.x.rounds(count, pp, p.length, sp, s.length, c)
-    return new Uint8Array(this.x.memory.buffer).slice(c, c + 64)
+    return new Uint8Array(this.x.memory.buffer).slice(c, c + len)
   }
 }

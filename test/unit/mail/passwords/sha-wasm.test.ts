@@ -1,21 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { nodeShaEngine, parseShaCryptSetting, shaCrypt, wasmSha512Engine } from '../../../../electron/services/mail/passwords/sha-crypt'
-import { Sha512Wasm } from '../../../../electron/services/mail/passwords/sha512-wasm'
-import { assembleSha512Wasm, binaryModulePath, renderBinaryModule } from '../../../tools/assemble-sha512-wasm'
+import { nodeShaEngine, parseShaCryptSetting, shaCrypt, wasmSha512Engine, wasmShaEngine } from '../../../../electron/services/mail/passwords/sha-crypt'
+import { ShaWasm } from '../../../../electron/services/mail/passwords/sha-wasm'
+import { assembleShaWasm, binaryModulePath, renderBinaryModule } from '../../../tools/assemble-sha-wasm'
 
-describe('SHA-512 WebAssembly module', () => {
-  it('the embedded binary is exactly what sha512.wat assembles to', async () => {
-    const bytes = await assembleSha512Wasm()
-    expect(readFileSync(binaryModulePath, 'utf8')).toBe(renderBinaryModule(bytes))
+describe.each([256, 512] as const)('SHA-%i WebAssembly module', (bits) => {
+  it(`the embedded binary is exactly what sha${bits}.wat assembles to`, async () => {
+    const bytes = await assembleShaWasm(bits)
+    expect(readFileSync(binaryModulePath(bits), 'utf8')).toBe(renderBinaryModule(bits, bytes))
   })
 
   it('digests equal Node crypto for every length across block boundaries, in one or many parts', () => {
-    const w = new Sha512Wasm()
+    const w = new ShaWasm(bits)
     for (let len = 0; len <= 300; len++) {
       const data = new Uint8Array(randomBytes(len))
-      const want = createHash('sha512').update(data).digest('hex')
+      const want = createHash(`sha${bits}`).update(data).digest('hex')
       expect(Buffer.from(w.digest([data])).toString('hex'), `len ${len}`).toBe(want)
       const cut = Math.floor(len / 3)
       expect(Buffer.from(w.digest([data.subarray(0, cut), data.subarray(cut, 2 * cut), data.subarray(2 * cut)])).toString('hex')).toBe(want)
@@ -24,7 +24,7 @@ describe('SHA-512 WebAssembly module', () => {
 
   it('hashes inputs larger than its I/O area (memory grows)', () => {
     const data = new Uint8Array(randomBytes(300_000))
-    expect(Buffer.from(new Sha512Wasm().digest([data])).toString('hex')).toBe(createHash('sha512').update(data).digest('hex'))
+    expect(Buffer.from(new ShaWasm(bits).digest([data])).toString('hex')).toBe(createHash(`sha${bits}`).update(data).digest('hex'))
   })
 })
 
@@ -50,17 +50,22 @@ describe('SHA-crypt', () => {
     expect(shaCrypt(utf8(pw), s, nodeShaEngine('sha512'))).toBe(want)
   })
 
-  it.each(vectors256)('SHA-256 %s', (setting, pw, want) => {
-    expect(shaCrypt(utf8(pw), parseShaCryptSetting(setting)!, nodeShaEngine('sha256'))).toBe(want)
+  it.each(vectors256)('SHA-256 %s (WebAssembly and Node engines)', (setting, pw, want) => {
+    const s = parseShaCryptSetting(setting)!
+    expect(shaCrypt(utf8(pw), s, wasmShaEngine(256))).toBe(want)
+    expect(shaCrypt(utf8(pw), s, nodeShaEngine('sha256'))).toBe(want)
   })
 
-  it('the in-WebAssembly rounds equal JS-driven rounds for passwords spanning 1..3 blocks', () => {
-    const s = parseShaCryptSetting('$6$rounds=1000$abcdefghijklmnop')!
-    for (const len of [0, 1, 30, 47, 48, 64, 111, 112, 200, 300]) {
-      const pw = new Uint8Array(randomBytes(len))
-      expect(shaCrypt(pw, s, wasmSha512Engine()), `len ${len}`).toBe(shaCrypt(pw, s, nodeShaEngine('sha512')))
-    }
-  })
+  it.each([['$6$rounds=1000$abcdefghijklmnop', 512], ['$5$rounds=1000$abcdefghijklmnop', 256]] as const)(
+    'the in-WebAssembly rounds equal JS-driven rounds for passwords spanning 1..3 blocks (%s)',
+    (setting, bits) => {
+      const s = parseShaCryptSetting(setting)!
+      for (const len of [0, 1, 30, 47, 48, 55, 56, 64, 111, 112, 200, 300]) {
+        const pw = new Uint8Array(randomBytes(len))
+        expect(shaCrypt(pw, s, wasmShaEngine(bits)), `len ${len}`).toBe(shaCrypt(pw, s, nodeShaEngine(`sha${bits}`)))
+      }
+    },
+  )
 
   it('rejects settings that are not SHA-crypt', () => {
     expect(parseShaCryptSetting('$1$abc$')).toBeUndefined()

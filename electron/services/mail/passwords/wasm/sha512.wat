@@ -1,6 +1,6 @@
 ;; SHA-512 with the SHA-crypt round loop (Drepper's "Unix crypt using SHA-256 and SHA-512", steps 21)
 ;; inside WebAssembly, where i64 arithmetic is native: no per-round crossing into JS.
-;; Assembled with wabt (test/tools/assemble-sha512-wasm.ts) into sha512-wasm-binary.ts.
+;; Assembled with wabt (test/tools/assemble-sha-wasm.ts) into sha512-wasm-binary.ts.
 ;;
 ;; Memory layout (bytes):
 ;;      0  K[80]    round constants, little-endian i64
