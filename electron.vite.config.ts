@@ -7,7 +7,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      lib: { entry: resolve(__dirname, 'electron/main/index.ts') },
+      lib: {
+        entry: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          // worker_threads entry beside index.js: PasswordHashPool finds it as ./hash-worker.js
+          'hash-worker': resolve(__dirname, 'electron/services/mail/passwords/hash-worker.ts'),
+        },
+      },
     },
   },
   preload: {
