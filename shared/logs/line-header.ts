@@ -40,6 +40,11 @@ export class HeaderParser {
   private lastKey = ''
   private lastWall = 0
   private lastNowCheck = 0
+  private lastIsoKey = ''
+  private lastIsoWall = 0
+  private lastHost = ''
+  /** recent program names: reusing the same string saves a slice and lets Map look-ups reuse its hash */
+  private readonly programs: string[] = []
 
   constructor(opts: HeaderOptions = {}) {
     this.fixedRef = opts.referenceTime ?? null
@@ -68,7 +73,8 @@ export class HeaderParser {
     if (out.format === 'syslog' || out.format === 'rfc3339') {
       const sp = s.indexOf(' ', p)
       if (sp > p && s.charCodeAt(sp - 1) !== COLON) {
-        out.host = s.slice(p, sp)
+        const h = this.lastHost
+        out.host = h.length === sp - p && s.startsWith(h, p) ? h : (this.lastHost = s.slice(p, sp))
         p = sp + 1
         while (s.charCodeAt(p) === SP) p++
       }
@@ -120,7 +126,7 @@ export class HeaderParser {
     } else {
       return
     }
-    const name = s.slice(p, q)
+    const name = this.programName(s, p, q)
     if (out.host === null && !strict && DOVECOT_SERVICES.has(name)) {
       out.program = 'dovecot'
       return // message keeps `service: …`
@@ -129,6 +135,19 @@ export class HeaderParser {
     let m = end + 1
     while (s.charCodeAt(m) === SP) m++
     out.msgStart = m
+  }
+
+  private programName(s: string, p: number, q: number): string {
+    const len = q - p
+    const cache = this.programs
+    for (let i = 0; i < cache.length; i++) {
+      const c = cache[i]!
+      if (c.length === len && s.startsWith(c, p)) return c
+    }
+    const name = s.slice(p, q)
+    if (cache.length >= 32) cache.shift()
+    cache.push(name)
+    return name
   }
 
   private referenceWall(): number {
@@ -218,7 +237,14 @@ export class HeaderParser {
     } else return -1
     if (s.charCodeAt(p) !== SP) return -1
     out.format = sep === SP && z !== 90 && z !== 43 && z !== 45 ? 'dovecot' : 'rfc3339'
-    out.time = wallClockMs(year, month, day, 0, 0, secs) + fracMs - offsetMs
+    let wall: number
+    if (this.lastIsoKey.length === 19 && s.startsWith(this.lastIsoKey)) wall = this.lastIsoWall
+    else {
+      wall = wallClockMs(year, month, day, 0, 0, secs)
+      this.lastIsoKey = s.slice(0, 19)
+      this.lastIsoWall = wall
+    }
+    out.time = wall + fracMs - offsetMs
     return p + 1
   }
 

@@ -19,11 +19,11 @@ export interface RecipientState {
   attempts: number
 }
 
+/** One line of the message's history (the line itself stays with the caller: find it by queue id). */
 export interface TimelineEvent {
   time: number | null
   kind: LineKind
   program: string | null
-  message: string
 }
 
 export interface MessageTimeline {
@@ -73,6 +73,12 @@ const FINAL = new Set(['sent', 'bounced', 'expired', 'rejected'])
 export class MessageCorrelator {
   private readonly open = new Map<string, MessageTimeline>()
   private readonly finished = new Map<string, MessageTimeline>()
+  /** finished timelines in the order they finished (a ring of maxFinished slots) */
+  private readonly finishedRing: Array<MessageTimeline | undefined>
+  private ringNext = 0
+  /** open timelines in the order they were opened (stale entries skipped when evicting) */
+  private openOrder: MessageTimeline[] = []
+  private openHead = 0
   private readonly maxOpen: number
   private readonly maxFinished: number
   private readonly maxAge: number
@@ -88,6 +94,7 @@ export class MessageCorrelator {
     this.maxAge = opts.maxOpenAgeMs ?? 6 * 86_400_000
     this.maxEvents = opts.maxEvents ?? 200
     this.maxRecipients = opts.maxRecipients ?? 10_000
+    this.finishedRing = new Array<MessageTimeline | undefined>(this.maxFinished)
   }
 
   /** Add a parsed line; returns the timeline it touched (or null for lines without a queue id). */
@@ -105,10 +112,11 @@ export class MessageCorrelator {
       }
       m = newTimeline(qid, line.time)
       this.open.set(qid, m)
+      this.openOrder.push(m)
       if (this.open.size > this.maxOpen) this.evictOldest()
     }
     this.apply(m, line)
-    if (m.removed || m.rejected || m.discarded) this.finish(m)
+    if ((m.removed || m.rejected || m.discarded) && this.open.get(qid) === m) this.finish(m)
     if ((++this.pushes & 4095) === 0) this.evictStale()
     return m
   }
@@ -137,7 +145,7 @@ export class MessageCorrelator {
       if (m.firstTime === null || line.time < m.firstTime) m.firstTime = line.time
       if (m.lastTime === null || line.time > m.lastTime) m.lastTime = line.time
     }
-    if (m.events.length < this.maxEvents) m.events.push({ time: line.time, kind: line.kind, program: line.program, message: line.message })
+    if (m.events.length < this.maxEvents) m.events.push({ time: line.time, kind: line.kind, program: line.program })
     else m.droppedEvents++
     switch (line.kind) {
       case 'received':
@@ -207,22 +215,35 @@ export class MessageCorrelator {
 
   private finish(m: MessageTimeline): void {
     this.open.delete(m.queueId)
-    this.finished.delete(m.queueId)
-    this.finished.set(m.queueId, m)
-    if (this.finished.size > this.maxFinished) {
-      const oldest = this.finished.keys().next().value
-      if (oldest !== undefined) this.finished.delete(oldest)
+    if (this.maxFinished > 0 && this.finished.get(m.queueId) !== m) {
+      const old = this.finishedRing[this.ringNext]
+      if (old !== undefined && this.finished.get(old.queueId) === old) this.finished.delete(old.queueId)
+      this.finishedRing[this.ringNext] = m
+      this.ringNext = (this.ringNext + 1) % this.maxFinished
+      this.finished.set(m.queueId, m)
     }
     this.opts.onFinished?.(m)
   }
 
-  /** Over the limit: drop the message that was opened first. */
+  /** Over the limit: drop the open message that was opened first. */
   private evictOldest(): void {
-    const oldest = this.open.values().next().value
-    if (oldest === undefined) return
-    this.open.delete(oldest.queueId)
-    this.evicted++
-    this.opts.onEvicted?.(oldest)
+    while (this.openHead < this.openOrder.length) {
+      const m = this.openOrder[this.openHead++]!
+      if (this.open.get(m.queueId) === m) {
+        this.open.delete(m.queueId)
+        this.evicted++
+        this.opts.onEvicted?.(m)
+        break
+      }
+    }
+    this.compactOrder()
+  }
+
+  private compactOrder(): void {
+    if (this.openHead > 1024 && this.openHead * 2 > this.openOrder.length) {
+      this.openOrder = this.openOrder.slice(this.openHead).filter((m) => this.open.get(m.queueId) === m)
+      this.openHead = 0
+    }
   }
 
   /** Drop open messages not seen for longer than the age limit. */
@@ -233,6 +254,11 @@ export class MessageCorrelator {
       this.open.delete(m.queueId)
       this.evicted++
       this.opts.onEvicted?.(m)
+    }
+    // the order list holds every opened message until it is compacted
+    if (this.openOrder.length - this.openHead > 2 * this.open.size + 4096) {
+      this.openOrder = this.openOrder.slice(this.openHead).filter((m) => this.open.get(m.queueId) === m)
+      this.openHead = 0
     }
   }
 }

@@ -24,6 +24,15 @@ export interface PflogsummOptions {
 
 type RejectType = 'reject' | 'reject_warning' | 'hold' | 'discard'
 
+interface QidState {
+  /** %msgSizes: the size string as logged */
+  size: string | undefined
+  /** %rcvdMsg: where the message came from (gimme_domain of the client, or 'pickup'); undefined once counted */
+  whence: string | undefined
+  /** %msgDfrdFlgs */
+  deferred: boolean
+}
+
 /** Perl's truthiness of a string scalar (undef, '' and '0' are false). */
 function perlTrue(v: string | undefined): v is string {
   return v !== undefined && v !== '' && v !== '0'
@@ -79,11 +88,11 @@ export class PflogsummCounter {
   private readonly sendingDomains = new Set<string>()
   private readonly recipients = new Set<string>()
   private readonly recipientDomains = new Set<string>()
-  /** qid -> size as logged (never forgotten, as in pflogsumm) */
-  private readonly msgSizes = new Map<string, string>()
-  /** qid -> where a received message came from (client domain, or 'pickup'); deleted once its sender is counted */
-  private readonly rcvdMsg = new Map<string, string | undefined>()
-  private readonly deferredQids = new Set<string>()
+  /**
+   * qid -> what pflogsumm's %msgSizes, %rcvdMsg and %msgDfrdFlgs hold for it (one look-up per line).
+   * Never forgotten, as in pflogsumm: its memory grows with the number of queue ids.
+   */
+  private readonly qids = new Map<string, QidState>()
   private cmd = ''
   private qid = ''
 
@@ -126,7 +135,7 @@ export class PflogsummCounter {
       const client = smtpdClient(rest)
       if (client !== null) {
         this.received++
-        this.rcvdMsg.set(qid, gimmeDomain(client))
+        this.state(qid).whence = gimmeDomain(client)
       } else {
         const t = smtpdAction(rest)
         if (t !== null) this.countReject(t)
@@ -134,7 +143,7 @@ export class PflogsummCounter {
     } else if (!this.fromSize(rest, qid) && !this.toLine(rest, qid)) {
       if (cmd === 'pickup' && (rest.includes(': sender=') || rest.includes(': uid='))) {
         this.received++
-        this.rcvdMsg.set(qid, 'pickup')
+        this.state(qid).whence = 'pickup'
       }
     }
   }
@@ -164,6 +173,15 @@ export class PflogsummCounter {
       recipients: this.recipients.size,
       'recipient hosts/domains': this.recipientDomains.size,
     }
+  }
+
+  private state(qid: string): QidState {
+    let st = this.qids.get(qid)
+    if (st === undefined) {
+      st = { size: undefined, whence: undefined, deferred: false }
+      this.qids.set(qid, st)
+    }
+    return st
   }
 
   private countReject(t: RejectType): void {
@@ -227,19 +245,20 @@ export class PflogsummCounter {
       if (rest.startsWith(', size=', g + 1) && isDigit(rest.charCodeAt(g + 8))) {
         let e = g + 9
         while (e < rest.length && isDigit(rest.charCodeAt(e))) e++
-        if (perlTrue(this.msgSizes.get(qid))) return true // avoid double-counting
+        const st = this.state(qid)
+        if (perlTrue(st.size)) return true // avoid double-counting
         let addr = rest.slice(i + 6, g)
         addr = addr === '' ? 'from=<>' : lowerFromAt(addr)
         const size = rest.slice(g + 8, e)
-        this.msgSizes.set(qid, size)
-        const whence = this.rcvdMsg.get(qid)
+        st.size = size
+        const whence = st.whence
         if (perlTrue(whence)) {
           const at = addr.indexOf('@')
           const dom = at >= 1 && at + 1 < addr.length ? addr.slice(at + 1) : whence === 'pickup' ? addr : whence
           this.sendingDomains.add(dom)
           this.senders.add(addr)
           this.bytesReceived += Number(size)
-          this.rcvdMsg.delete(qid)
+          st.whence = undefined
         }
         return true
       }
@@ -280,12 +299,13 @@ export class PflogsummCounter {
       this.recipientDomains.add(at >= 1 ? addr.slice(at + 1) : addr)
       this.recipients.add(addr)
       this.delivered++
-      const size = this.msgSizes.get(qid)
+      const size = this.qids.get(qid)?.size
       if (perlTrue(size)) this.bytesDelivered += Number(size)
     } else if (status === 'deferred') {
       this.deferrals++
-      if (!this.deferredQids.has(qid)) {
-        this.deferredQids.add(qid)
+      const st = this.state(qid)
+      if (!st.deferred) {
+        st.deferred = true
         this.deferred++
       }
     } else if (status === 'bounced') {

@@ -16,10 +16,16 @@ export interface ReadLinesStats {
   droppedBytes: number
 }
 
+/** Buffer's own slice decoders (what Buffer#toString calls after its argument checks). */
+interface SliceDecoders {
+  utf8Slice(start: number, end: number): string
+  latin1Slice(start: number, end: number): string
+}
+
 function bufferDecoder(encoding: LineEncoding) {
   return (bytes: Uint8Array, start: number, end: number): string => {
-    const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    return b.toString(encoding, start, end)
+    const b = (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as Buffer & SliceDecoders
+    return encoding === 'utf8' ? b.utf8Slice(start, end) : b.latin1Slice(start, end)
   }
 }
 
