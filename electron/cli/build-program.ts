@@ -1,6 +1,5 @@
 import { Command } from 'commander'
 import type { CliContext } from './cli-context'
-import { registerDbCheck } from './commands/db-check'
 import { registerFacts } from './commands/facts'
 import { registerLogsSummary } from './commands/logs-summary'
 import { registerServerAdd } from './commands/server-add'
@@ -21,7 +20,6 @@ export function buildProgram(ctx: CliContext, version: string): Command {
   registerServerForgetKey(server, ctx)
   registerFacts(program, ctx)
   registerLogsSummary(program, { out: (s) => ctx.io.out(s), stdin: process.stdin })
-  registerDbCheck(program, ctx)
 
   const quiet = (c: Command): void => {
     c.exitOverride()
