@@ -24,7 +24,8 @@ export class PasswordHashPool {
   private readonly pool: WorkerPool<HashBatch, string[]>
 
   constructor(opts: { size?: number; entry?: URL } = {}) {
-    const size = opts.size ?? Math.max(1, Math.min(4, availableParallelism() - 1))
+    // the main thread only posts batches and awaits: one worker per core, up to 4
+    const size = opts.size ?? Math.max(1, Math.min(4, availableParallelism()))
     this.pool = new WorkerPool({ entry: opts.entry ?? hashWorkerEntry(), size })
   }
 
