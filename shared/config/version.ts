@@ -1,7 +1,14 @@
 /** Compares dotted versions numerically ("2.10" > "2.9"); missing parts count as 0. */
+const parsed = new Map<string, number[]>()
+const parts = (v: string): number[] => {
+  let p = parsed.get(v)
+  if (!p) parsed.set(v, (p = v.split('.').map((x) => parseInt(x, 10) || 0)))
+  return p
+}
+
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map((x) => parseInt(x, 10) || 0)
-  const pb = b.split('.').map((x) => parseInt(x, 10) || 0)
+  const pa = parts(a)
+  const pb = parts(b)
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0)
     if (d) return d < 0 ? -1 : 1

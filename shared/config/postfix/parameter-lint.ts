@@ -17,8 +17,8 @@ type NameStatus =
   | { kind: 'unknown'; suggestion?: string }
 
 export function nameStatus(model: PostfixModel, name: string): NameStatus {
-  const { catalog, history, changes } = model.kb
-  const change = changes.parameters.find((c) => c.name === name)
+  const { catalog, history } = model.kb
+  const change = model.parameterChanges.get(name)
   if (change && (!change.since || versionAtLeast(model.version, change.since))) return { kind: 'change', change }
   if (name in catalog.parameters) {
     const since = history.parameters[name]?.since
@@ -28,13 +28,12 @@ export function nameStatus(model: PostfixModel, name: string): NameStatus {
   if (change || name in catalog.legacyNames) return { kind: 'known' }
   if (model.referenced.has(name) || model.restrictionClasses.has(name)) return { kind: 'known' }
   for (const prefix of model.dbmsPrefixes) if (name.startsWith(prefix + '_')) return { kind: 'known' }
-  const suffix = catalog.perTransportSuffixes.find((x) => name.endsWith('_' + x) && name.length > x.length + 1)
-  if (suffix) {
-    const service = name.slice(0, -(suffix.length + 1))
+  const service = model.transportOf(name)
+  if (service !== undefined) {
     if (!model.masterFile || model.services.some((s) => s.service === service)) return { kind: 'known' }
     return { kind: 'per-transport-unused', service }
   }
-  return { kind: 'unknown', suggestion: closestMatch(name, Object.keys(catalog.parameters)) }
+  return { kind: 'unknown', suggestion: closestMatch(name, model.parameterNames) }
 }
 
 function nameFinding(model: PostfixModel, s: ParameterSetting, status: NameStatus): FindingInit | undefined {
@@ -83,8 +82,8 @@ function isDefined(model: PostfixModel, name: string): boolean {
   if (model.main.has(name) || model.overrides.some((o) => o.name === name)) return true
   if (model.restrictionClasses.has(name)) return true
   for (const p of model.dbmsPrefixes) if (name.startsWith(p + '_')) return true
-  const suffix = c.perTransportSuffixes.find((x) => name.endsWith('_' + x))
-  return !!suffix && (!model.masterFile || model.services.some((s) => s.service === name.slice(0, -(suffix.length + 1))))
+  const service = model.transportOf(name)
+  return service !== undefined && (!model.masterFile || model.services.some((s) => s.service === service))
 }
 
 /** Names, references, duplicates and value hazards of every main.cf line and -o override. */
@@ -113,7 +112,7 @@ export function lintParameters(model: PostfixModel): Finding[] {
     for (const p of problems) out.push(findingAt(s.where, at(s, p.from, p.to), { severity: 'warning', code: p.code, message: `${s.name}: ${p.message}`, hint: p.hint }))
     for (const r of references) {
       if (isDefined(model, r.name)) continue
-      const suggestion = closestMatch(r.name, [...Object.keys(model.kb.catalog.parameters), ...model.main.keys()])
+      const suggestion = closestMatch(r.name, model.parameterNames) ?? closestMatch(r.name, model.main.keys())
       out.push(
         findingAt(s.where, at(s, r.from, r.to), {
           severity: 'warning',

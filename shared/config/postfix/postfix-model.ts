@@ -1,4 +1,4 @@
-import type { PostfixKnowledgeBase } from '../catalog/postfix-catalog'
+import type { PostfixChange, PostfixKnowledgeBase } from '../catalog/postfix-catalog'
 import type { LocatedText } from '../finding'
 import type { SourceSpan } from '../source-text'
 import type { MainCfDocument, ValueSegment } from './main-cf-parser'
@@ -36,6 +36,11 @@ export class PostfixModel {
   readonly restrictionClasses = new Set<string>()
   /** `mysql:name` style tables (no '/'): name_* parameters belong to them. */
   readonly dbmsPrefixes = new Set<string>()
+  /** The catalogue's parameter names (for suggestions). */
+  readonly parameterNames: readonly string[]
+  /** '_' + each per-transport suffix */
+  readonly transportSuffixes: readonly string[]
+  readonly parameterChanges: ReadonlyMap<string, PostfixChange>
 
   constructor(
     readonly kb: PostfixKnowledgeBase,
@@ -43,6 +48,9 @@ export class PostfixModel {
     readonly mainFile?: { where: LocatedText; doc: MainCfDocument },
     readonly masterFile?: { where: LocatedText; doc: MasterCfDocument },
   ) {
+    this.parameterNames = Object.keys(kb.catalog.parameters)
+    this.transportSuffixes = kb.catalog.perTransportSuffixes.map((x) => '_' + x)
+    this.parameterChanges = new Map(kb.changes.parameters.map((c) => [c.name, c]))
     for (const e of mainFile?.doc.entries ?? []) {
       const s: ParameterSetting = { name: e.name, value: e.value, nameSpan: e.nameSpan, valueSpan: e.valueSpan, segments: e.segments, where: mainFile!.where }
       this.mainSettings.push(s)
@@ -85,6 +93,12 @@ export class PostfixModel {
     return this.main.get(name)
   }
 
+  /** The master.cf service a per-transport parameter name belongs to, if it has that shape. */
+  transportOf(name: string): string | undefined {
+    for (const suffix of this.transportSuffixes) if (name.length > suffix.length && name.endsWith(suffix)) return name.slice(0, -suffix.length)
+    return undefined
+  }
+
   /**
    * Expands `$name` forms with the effective values (depth-limited, as Postfix limits recursion).
    * Relational `${{..}..}` forms are resolved only for the compatibility-level tests used in defaults.
@@ -95,7 +109,9 @@ export class PostfixModel {
     if (!references.length && !value.includes('${{')) return value.replace(/\$\$/g, '$')
     let out = ''
     let last = 0
-    const top = references.filter((r) => !references.some((o) => o !== r && o.from <= r.from && o.to >= r.to && (o.from !== r.from || o.to !== r.to)))
+    // References come in text order; one nested inside a ${...?...} starts before the enclosing one ends.
+    const top: typeof references = []
+    for (const r of references) if (!top.length || r.from >= (top[top.length - 1] as (typeof references)[number]).to) top.push(r)
     for (const r of top) {
       out += value.slice(last, r.from)
       const v = this.expand(this.effective(r.name, service) ?? '', service, depth + 1)

@@ -10,6 +10,8 @@ import { FINAL_RESTRICTIONS, RELAY_GUARDS, RESTRICTION_PARAMETERS, RESTRICTIONS,
 import { splitWords, type ValueWord } from './value-words'
 import type { MasterEntry } from './master-cf-parser'
 
+const RESTRICTION_NAMES = [...RESTRICTIONS.keys()]
+
 const isTable = (w: string) => {
   const m = /^([a-z0-9_]+):/.exec(w)
   return !!m && MAP_TYPES.has(m[1] as string)
@@ -28,7 +30,6 @@ function lintList(model: PostfixModel, s: ParameterSetting, zones?: readonly Dns
   const out: Finding[] = []
   const words = splitWords(s.value)
   const span = (w: ValueWord, end: ValueWord = w) => valueSpanToSource(s, w.from, end.to)
-  const candidates = [...RESTRICTIONS.keys(), ...model.restrictionClasses]
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as ValueWord
     const name = w.text.toLowerCase()
@@ -47,7 +48,7 @@ function lintList(model: PostfixModel, s: ParameterSetting, zones?: readonly Dns
     }
     const kind = RESTRICTIONS.get(name)
     if (kind === undefined && !model.restrictionClasses.has(w.text)) {
-      const suggestion = closestMatch(name, candidates)
+      const suggestion = closestMatch(name, RESTRICTION_NAMES) ?? closestMatch(name, model.restrictionClasses)
       out.push(
         findingAt(s.where, span(w), {
           severity: 'error',
