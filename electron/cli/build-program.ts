@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import type { CliContext } from './cli-context'
+import { registerDbCheck } from './commands/db-check'
 import { registerFacts } from './commands/facts'
 import { registerLogsSummary } from './commands/logs-summary'
 import { registerServerAdd } from './commands/server-add'
@@ -19,6 +20,7 @@ export function buildProgram(ctx: CliContext, version: string): Command {
   registerServerRemove(server, ctx)
   registerServerForgetKey(server, ctx)
   registerFacts(program, ctx)
+  registerDbCheck(program, ctx)
   registerLogsSummary(program, { out: (s) => ctx.io.out(s), stdin: process.stdin })
 
   const quiet = (c: Command): void => {

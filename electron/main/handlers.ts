@@ -21,6 +21,8 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
     'servers.forgetHostKey': (i) => s.connections.forgetHostKey(i.id),
     'servers.facts': (i) => s.facts.get(i.id, { refresh: i.refresh }),
 
+    'db.check': (i) => s.db.check(i.id, { rediscover: i.rediscover }),
+
     'journal.list': (i) => s.journal.list(i),
     'journal.export': (i) => s.journal.export(i.format, i.server ? { server: i.server } : {}),
   }

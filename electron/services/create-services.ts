@@ -1,3 +1,4 @@
+import { DbService, profileDbOverride } from './db/db-service'
 import { ScriptFactsService } from './facts/facts-service'
 import { JsonlActivityJournal } from './journal/activity-journal'
 import { JournaledProfileStore } from './profiles/journaled-profile-store'
@@ -34,11 +35,14 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     exec: (id, argv, opts) => connections.exec(id, argv, opts),
     generationOf: (id) => connections.generationOf(id),
   })
+  // mysql2 over forwarded channels of the same SSH connection; credentials discovered on the server.
+  const db = new DbService({ transport: connections, overrideOf: async (id) => profileDbOverride(await profiles.get(id)) })
   return {
     info: { version: o.version, dataDir: o.dataDir, platform: process.platform, harness: o.harness },
     profiles,
     connections,
     facts,
+    db,
     journal,
     settings: new JsonSettingsStore(o.dataDir),
   }

@@ -3,6 +3,7 @@ import type { JournalEntry } from '../../shared/domain/journal'
 import type { ServerFacts } from '../../shared/domain/facts'
 import type { ConnectionStatus, NewServer, ServerProfile } from '../../shared/domain/server'
 import type { Settings } from '../../shared/domain/settings'
+import type { DbService } from './db/db-service'
 
 /** How services publish events without knowing about Electron (main batches them to the renderer). */
 export type EmitEvent = <E extends EventName>(name: E, payload: Payload<E>) => void
@@ -65,6 +66,8 @@ export interface Services {
   profiles: ProfileStore
   connections: ConnectionManager
   facts: FactsService
+  /** The server's database through the SSH tunnel (PostfixAdmin's MySQL/MariaDB). */
+  db: DbService
   journal: ActivityJournal
   settings: SettingsStore
 }

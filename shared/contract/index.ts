@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { appChannels } from './app'
+import { dbChannels } from './db'
 import { journalChannels, journalEvents } from './journal'
 import { serversChannels, serversEvents } from './servers'
 
@@ -8,6 +9,7 @@ export const contract = {
   ...appChannels,
   ...serversChannels,
   ...journalChannels,
+  ...dbChannels,
 }
 /** Every main -> renderer event stream. */
 export const events = {
