@@ -15,6 +15,9 @@ export const errorCodes = [
   'not-connected',
   'remote-failed', // a remote command exited non-zero
   'cancelled', // the caller aborted (AbortSignal) before the operation finished
+  'sudo-password-required', // `sudo -n` was refused because the rule wants a password (or the stored one is wrong)
+  'permission-denied', // the login user may not read/write that file or run that command
+  'secret-missing', // a stored secret (passphrase, password, sudo password) is needed but not stored
   'io',
   'unsupported',
   'internal',

@@ -3,6 +3,15 @@ export const TLS_PROTOCOLS = ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', '
 export type TlsProtocol = (typeof TLS_PROTOCOLS)[number]
 export const INSECURE_PROTOCOLS: readonly TlsProtocol[] = ['SSLv2', 'SSLv3']
 
+/**
+ * The insecure versions a setting leaves on, if that matters: SSLv3 does (OpenSSL builds still carry
+ * it); SSLv2 alone does not (removed in OpenSSL 1.1, off by default since 1.0.2g and in RHEL 6 builds),
+ * so `!SSLv3` alone is not reported.
+ */
+export function insecureAllowed(allowed: readonly TlsProtocol[]): TlsProtocol[] {
+  return allowed.includes('SSLv3') ? allowed.filter((p) => INSECURE_PROTOCOLS.includes(p)) : []
+}
+
 export interface TlsProtocolVerdict {
   /** The versions the setting leaves enabled (among those OpenSSL may offer). */
   allowed: TlsProtocol[]

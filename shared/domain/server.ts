@@ -11,21 +11,77 @@ export const UserName = z.string().trim().min(1, 'required').max(64).regex(/^[A-
 export const FilePath = z.string().trim().min(1, 'required').max(4096)
 export const IpAddress = z.union([z.ipv4(), z.ipv6()])
 
-export const NewServer = z.object({
+/** How to log in, tried in the profile's order (OpenSSH's PreferredAuthentications). */
+export const AuthMethod = z.enum(['publickey', 'agent', 'password', 'keyboard-interactive'])
+export type AuthMethod = z.infer<typeof AuthMethod>
+export const authMethods: readonly AuthMethod[] = AuthMethod.options
+
+/**
+ * How root commands run: `none` logs in as root (or runs as the login user), `sudo-n` uses
+ * `sudo -n` (NOPASSWD rules), `sudo-S` feeds the stored sudo password on stdin (never argv).
+ */
+export const SudoMode = z.enum(['none', 'sudo-n', 'sudo-S'])
+export type SudoMode = z.infer<typeof SudoMode>
+
+/** One ProxyJump hop; its key defaults to the profile's key, and the agent is tried after it. */
+export const JumpHost = z.object({
+  host: HostName,
+  port: Port.default(22),
+  user: UserName,
+  keyPath: FilePath.optional(),
+})
+export type JumpHost = z.infer<typeof JumpHost>
+
+/** What kind of secret the SecretStore keeps for a server (values never travel back to the renderer). */
+export const SecretKind = z.enum(['passphrase', 'password', 'sudo', 'db'])
+export type SecretKind = z.infer<typeof SecretKind>
+
+// The fields of a profile. The new ones are optional so that profiles.json files written before
+// them still load; `effectiveAuthMethods` gives the order actually tried. Room is left for more
+// optional blocks (e.g. a DB override).
+const profileFields = {
   name: ServerName,
   host: HostName,
   port: Port.default(22),
   user: UserName,
-  keyPath: FilePath,
+  /** The private key file (for `publickey`); its passphrase, if any, is a secret of kind `passphrase`. */
+  keyPath: FilePath.optional(),
   /** Local source address to connect from (multi-homed desktops; tests that play "the home IP changed"). */
   localAddress: IpAddress.optional(),
-})
+  /** Auth methods in the order tried; absent: the key file if there is one, else the agent. */
+  authMethods: z
+    .array(AuthMethod)
+    .min(1)
+    .max(4)
+    .refine((a) => new Set(a).size === a.length, 'each method at most once')
+    .optional(),
+  /** ProxyJump hops, first to last; each has its own host-key check. */
+  jumpHosts: z.array(JumpHost).max(5).optional(),
+  sudo: SudoMode.optional(),
+}
+
+/** The auth methods a profile tries, in order. */
+export function effectiveAuthMethods(p: { keyPath?: string | undefined; authMethods?: readonly AuthMethod[] | undefined }): AuthMethod[] {
+  if (p.authMethods?.length) return [...p.authMethods]
+  return p.keyPath ? ['publickey'] : ['agent']
+}
+
+function checkProfile(p: { keyPath?: string | undefined; authMethods?: readonly AuthMethod[] | undefined }, ctx: z.RefinementCtx): void {
+  if (effectiveAuthMethods(p).includes('publickey') && !p.keyPath) {
+    ctx.addIssue({ code: 'custom', path: ['keyPath'], message: 'required for public-key authentication' })
+  }
+}
+
+export const NewServer = z.object(profileFields).superRefine(checkProfile)
 export type NewServer = z.infer<typeof NewServer>
 
-export const ServerProfile = NewServer.extend({
-  id: ServerId,
-  createdAt: z.string(),
-})
+export const ServerProfile = z
+  .object({
+    ...profileFields,
+    id: ServerId,
+    createdAt: z.string(),
+  })
+  .superRefine(checkProfile)
 export type ServerProfile = z.infer<typeof ServerProfile>
 
 export const HostKeyFingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'an OpenSSH SHA256 fingerprint')
@@ -42,3 +98,12 @@ export const ConnectionStatus = z.object({
   serverBanner: z.string().optional(),
 })
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>
+
+/** One entry of a server's connection-events log (kept in memory by the main process). */
+export const ConnectionEvent = z.object({
+  time: z.string(),
+  state: ConnectionState,
+  message: z.string().optional(),
+  retryInSec: z.number().optional(),
+})
+export type ConnectionEvent = z.infer<typeof ConnectionEvent>

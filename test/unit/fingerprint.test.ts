@@ -47,7 +47,7 @@ describe('sha256Fingerprint', () => {
 describe('loadPrivateKey', () => {
   it('reads an OpenSSH private key and reports its type', async () => {
     const file = keygen(tempDir(), 'ed25519')
-    expect((await loadPrivateKey(file)).type).toBe('ssh-ed25519')
+    expect(await loadPrivateKey(file)).toMatchObject({ ok: true, value: { type: 'ssh-ed25519', encrypted: false } })
   })
 
   it('reports a missing file as io, naming the path', async () => {
@@ -64,12 +64,16 @@ describe('loadPrivateKey', () => {
     await expect(loadPrivateKey(`${file}.pub`)).rejects.toMatchObject({ code: 'io', message: expect.stringContaining('public key') })
   })
 
-  it('reports a passphrase-protected key as unsupported, without the passphrase anywhere', async () => {
+  it('opens a passphrase-protected key with its passphrase; says when none is stored; never shows it', async () => {
     const file = join(tempDir(), 'id_locked')
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'hunter2-secret', '-f', file])
-    const e = (await loadPrivateKey(file).catch((x: unknown) => x)) as AppError
-    expect(e.code).toBe('unsupported')
-    expect(JSON.stringify(e.toJSON())).not.toContain('hunter2')
+    expect(await loadPrivateKey(file)).toEqual({ ok: false, needsPassphrase: true, path: file })
+    expect(await loadPrivateKey(file, async () => undefined)).toEqual({ ok: false, needsPassphrase: true, path: file })
+    expect(await loadPrivateKey(file, async () => 'hunter2-secret')).toMatchObject({ ok: true, value: { type: 'ssh-ed25519', encrypted: true } })
+    const e = (await loadPrivateKey(file, async () => 'hunter3-wrong').catch((x: unknown) => x)) as AppError
+    expect(e.code).toBe('auth-failed')
+    expect(e.message).toContain(file)
+    expect(JSON.stringify(e.toJSON())).not.toMatch(/hunter/)
   })
 
   it('reports garbage as io', async () => {

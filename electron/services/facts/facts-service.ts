@@ -17,12 +17,12 @@ export class ScriptFactsService implements FactsService {
 
   constructor(private readonly deps: FactsServiceDeps) {}
 
-  async get(serverId: string, opts: { refresh?: boolean } = {}): Promise<ServerFacts> {
+  async get(serverId: string, opts: { refresh?: boolean; signal?: AbortSignal } = {}): Promise<ServerFacts> {
     const generation = this.deps.generationOf(serverId)
     const cached = this.cache.get(serverId)
     if (!opts.refresh && cached && generation !== undefined && cached.generation === generation) return cached.facts
 
-    const result = await this.deps.exec(serverId, ['sh', '-s'], { stdin: FACTS_SCRIPT, timeoutMs: 60_000 })
+    const result = await this.deps.exec(serverId, ['sh', '-s'], { stdin: FACTS_SCRIPT, timeoutMs: 60_000, ...(opts.signal ? { signal: opts.signal } : {}) })
     if (result.code !== 0) {
       const why = result.stderr.trim().split('\n')[0]?.slice(0, 300)
       throw new AppError('remote-failed', `Reading the server facts failed (sh exited with ${result.code ?? result.signal ?? 'no status'})${why ? `: ${why}` : ''}.`)

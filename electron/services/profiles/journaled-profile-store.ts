@@ -22,6 +22,12 @@ export class JournaledProfileStore implements ProfileStore {
     return profile
   }
 
+  async update(id: string, input: NewServer): Promise<ServerProfile> {
+    const profile = await this.inner.update(id, input)
+    await this.journal.record({ server: profile.id, area: 'servers', action: 'edit', target: describe(profile), result: 'ok' })
+    return profile
+  }
+
   async remove(idOrName: string): Promise<boolean> {
     const profile = await this.inner.get(idOrName).catch(() => undefined)
     const removed = await this.inner.remove(idOrName)

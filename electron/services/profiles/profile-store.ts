@@ -58,6 +58,24 @@ export class JsonProfileStore implements ProfileStore {
     })
   }
 
+  update(id: string, input: NewServer): Promise<ServerProfile> {
+    return this.mutex.run(async () => {
+      const parsed = NewServer.safeParse(input)
+      if (!parsed.success) {
+        throw new AppError('invalid-input', `Invalid server profile: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`)
+      }
+      const file = await this.load()
+      const current = file.servers.find((s) => s.id === id)
+      if (!current) throw new AppError('not-found', `No server profile with the id "${id}".`, { server: id })
+      const wanted = parsed.data.name.toLowerCase()
+      const clash = file.servers.find((s) => s.id !== id && s.name.toLowerCase() === wanted)
+      if (clash) throw new AppError('conflict', `A server profile named "${clash.name}" already exists; choose another name.`, { id: clash.id, name: clash.name })
+      const profile = ServerProfile.parse({ ...parsed.data, id, createdAt: current.createdAt })
+      await this.save({ ...file, servers: file.servers.map((s) => (s.id === id ? profile : s)) })
+      return profile
+    })
+  }
+
   remove(idOrName: string): Promise<boolean> {
     return this.mutex.run(async () => {
       const file = await this.load()

@@ -7,8 +7,8 @@ export interface ConnectAttempt {
   host: string
   port: number
   user: string
-  keyPath: string
-  keyType: string
+  keyPath?: string
+  keyType?: string
   localAddress?: string
   phase: ConnectPhase
   readyTimeoutMs: number
@@ -16,6 +16,10 @@ export interface ConnectAttempt {
   triedMethods: string[]
   /** Methods the server said may continue, once it has said (after the first failure). */
   serverMethods?: string[]
+  /** Methods of the profile that were not tried, with why (e.g. "password (none stored)"). */
+  skipped?: string[]
+  /** Set when this host is reached through jump hosts: "via bastion.example:22". */
+  via?: string
 }
 
 const PHASE_TEXT: Record<ConnectPhase, string> = {
@@ -30,7 +34,7 @@ type SshError = Error & { code?: string | number; level?: string }
 export function connectError(e: unknown, a: ConnectAttempt): AppError {
   if (e instanceof AppError) return e
   const err = (e instanceof Error ? e : new Error(String(e))) as SshError
-  const where = `${a.host} port ${a.port}`
+  const where = `${a.host} port ${a.port}${a.via ? ` (${a.via})` : ''}`
   const from = a.localAddress ? ` from ${a.localAddress}` : ''
   const detail = { host: a.host, port: a.port, phase: a.phase, ...(a.localAddress ? { localAddress: a.localAddress } : {}) }
 
@@ -59,12 +63,16 @@ export function connectError(e: unknown, a: ConnectAttempt): AppError {
   }
   if (err.level === 'client-dns') return new AppError('unreachable', `The host name ${a.host} could not be resolved. Check its spelling and your DNS.`, detail)
   if (err.level === 'client-authentication') {
-    const tried = a.triedMethods.length ? a.triedMethods.map((m) => (m === 'publickey' ? `publickey (${a.keyType} key ${a.keyPath})` : m)).join(', ') : 'none'
+    const tried = a.triedMethods.length ? a.triedMethods.map((m) => (m === 'publickey' ? `publickey (${a.keyType ?? 'unknown'} key ${a.keyPath ?? '?'})` : m === 'agent' ? 'agent (the keys of the ssh-agent)' : m)).join(', ') : 'none'
+    const skipped = a.skipped?.length ? ` Not tried: ${a.skipped.join(', ')}.` : ''
     const accepts = a.serverMethods?.length ? ` The server accepts: ${a.serverMethods.join(', ')}.` : ''
+    const hint = a.triedMethods.some((m) => m === 'publickey' || m === 'agent')
+      ? ` Check that the matching public key is in ~${a.user}/.ssh/authorized_keys on the server.`
+      : ' Check the user name and the stored password.'
     return new AppError(
       'auth-failed',
-      `${where} refused to log in ${a.user}. Tried: ${tried}.${accepts} Check that the matching public key is in ~${a.user}/.ssh/authorized_keys on the server.`,
-      { ...detail, user: a.user, triedMethods: a.triedMethods, ...(a.serverMethods ? { serverMethods: a.serverMethods } : {}) },
+      `${where} refused to log in ${a.user}. Tried: ${tried}.${skipped}${accepts}${hint}`,
+      { ...detail, user: a.user, triedMethods: a.triedMethods, ...(a.serverMethods ? { serverMethods: a.serverMethods } : {}), ...(a.skipped?.length ? { skipped: a.skipped } : {}) },
     )
   }
   if (err.level === 'protocol' && /before handshake/i.test(err.message)) {

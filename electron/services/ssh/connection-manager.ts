@@ -7,6 +7,7 @@ import { knownHostsName } from './known-hosts-format'
 import { openClient } from './open-client'
 import type { OpenStreamOptions, StreamTarget } from './open-stream'
 import { Session } from './session'
+import type { StreamHandlers, StreamingExec } from './stream-command'
 import { shellQuote } from './shell-quote'
 
 export interface ConnectionManagerOptions {
@@ -87,6 +88,13 @@ export class SshConnectionManager implements ConnectionManager {
     if (!session?.isOpen) throw new AppError('not-connected', `Not connected to server "${serverId}". Connect to it first.`, { server: serverId })
     // The label names the program only: arguments may carry data that does not belong in messages.
     return session.exec(command, `The remote command "${argv[0]}"`, opts)
+  }
+
+  /** Runs argv with its stdout delivered as it arrives (log following and search); stop() kills it on the server. */
+  async execStream(serverId: string, argv: string[], handlers: StreamHandlers, opts?: { signal?: AbortSignal }): Promise<StreamingExec> {
+    const session = this.entries.get(serverId)?.session
+    if (!session?.isOpen) throw new AppError('not-connected', `Not connected to server "${serverId}". Connect to it first.`, { server: serverId })
+    return session.execStream(shellQuote(argv), `The remote command "${argv[0]}"`, handlers, opts)
   }
 
   /** A forwarded channel (like one `ssh -L` connection, without a local port) to a TCP port or unix socket on the server. */

@@ -28,7 +28,8 @@ export function hostKeyUnknownError(k: OfferedKey, acceptedFingerprint?: string)
 }
 
 /** The stored key differs from the offered one: refuse, and say how to proceed if the change is expected. */
-export function hostKeyMismatchError(k: OfferedKey, stored: KnownHostLine, knownHostsPath: string): AppError {
+export function hostKeyMismatchError(k: OfferedKey, stored: KnownHostLine, appStorePath: string): AppError {
+  const knownHostsPath = stored.file ?? appStorePath
   const name = knownHostsName(k.host, k.port)
   const storedFingerprint = sha256Fingerprint(Buffer.from(stored.keyBase64, 'base64'))
   const message = [
@@ -36,8 +37,15 @@ export function hostKeyMismatchError(k: OfferedKey, stored: KnownHostLine, known
     'Someone could be eavesdropping on you right now (man-in-the-middle attack), or the host key has just been changed.',
     `Stored ${stored.keyType} key: ${storedFingerprint} (line ${stored.lineNo} of ${knownHostsPath})`,
     `Offered ${k.algorithm} key: ${k.fingerprint}`,
-    'Postdesk did not connect. If you know the key was changed on purpose, remove the old key in Postdesk',
-    `("Forget host key" for this server, or \`postdesk server forget-key <server>\`), or delete line ${stored.lineNo} of ${knownHostsPath}, then connect again and accept the new fingerprint.`,
+    ...(knownHostsPath === appStorePath
+      ? [
+          'Postdesk did not connect. If you know the key was changed on purpose, remove the old key in Postdesk',
+          `("Forget host key" for this server, or \`postdesk server forget-key <server>\`), or delete line ${stored.lineNo} of ${knownHostsPath}, then connect again and accept the new fingerprint.`,
+        ]
+      : [
+          `Postdesk did not connect. The old key is in your OpenSSH known_hosts, which Postdesk only reads. If you know the key was changed on purpose,`,
+          `remove it with \`ssh-keygen -R ${name} -f ${knownHostsPath}\` (or delete line ${stored.lineNo}), then connect again and accept the new fingerprint.`,
+        ]),
   ].join('\n')
   return new AppError('host-key-mismatch', message, {
     algorithm: k.algorithm,

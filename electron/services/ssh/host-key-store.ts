@@ -15,14 +15,27 @@ export class KnownHostsStore {
   readonly path: string
   private readonly mutex = new Mutex()
 
-  constructor(private readonly dataDir: string) {
+  /**
+   * @param userKnownHostsPath the user's OpenSSH known_hosts (default ~/.ssh/known_hosts), read but
+   *   never written: a key OpenSSH already trusts is trusted here too, and a conflict there refuses.
+   */
+  constructor(
+    private readonly dataDir: string,
+    readonly userKnownHostsPath?: string,
+  ) {
     this.path = join(dataDir, KNOWN_HOSTS_FILE)
   }
 
-  /** The stored keys for host:port, in file order. */
+  /** The keys for host:port: the app's own store first, then the user's known_hosts, each in file order. */
   async lookup(host: string, port: number): Promise<KnownHostLine[]> {
-    const text = (await readTextIfExists(this.path)) ?? ''
-    return parseKnownHosts(text).filter((l) => hostsFieldMatches(l.hosts, host, port))
+    const own = parseKnownHosts((await readTextIfExists(this.path)) ?? '').map((l) => ({ ...l, file: this.path }))
+    let user: KnownHostLine[] = []
+    if (this.userKnownHostsPath) {
+      // Unreadable or missing: as OpenSSH, go on with what we have.
+      const text = await readTextIfExists(this.userKnownHostsPath).catch(() => undefined)
+      user = parseKnownHosts(text ?? '').map((l) => ({ ...l, file: this.userKnownHostsPath as string }))
+    }
+    return [...own, ...user].filter((l) => hostsFieldMatches(l.hosts, host, port))
   }
 
   async add(host: string, port: number, keyType: string, blob: Uint8Array): Promise<void> {

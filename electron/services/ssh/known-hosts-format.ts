@@ -7,6 +7,8 @@ export interface KnownHostLine {
   hosts: string
   keyType: string
   keyBase64: string
+  /** The file the line is in, when lines of several files are merged (the app's store, ~/.ssh/known_hosts). */
+  file?: string
 }
 
 /** The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise; lowercase, no IPv6 brackets. */

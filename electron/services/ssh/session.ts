@@ -2,6 +2,7 @@ import type { Client, ClientChannel } from 'ssh2'
 import type { ExecOptions, ExecResult } from '../types'
 import { openForwardedStream, type OpenStreamOptions, type StreamTarget } from './open-stream'
 import { runCommand } from './run-command'
+import { streamCommand, type StreamHandlers, type StreamingExec } from './stream-command'
 
 /**
  * One live SSH connection to one server. Everything that runs on the server goes through its session;
@@ -36,6 +37,11 @@ export class Session {
 
   exec(command: string, label: string, opts?: ExecOptions): Promise<ExecResult> {
     return runCommand(this.client, command, label, opts)
+  }
+
+  /** A command whose output arrives as it is written (see stream-command.ts). */
+  execStream(command: string, label: string, handlers: StreamHandlers, opts?: { signal?: AbortSignal }): Promise<StreamingExec> {
+    return streamCommand(this.client, command, label, handlers, opts)
   }
 
   /** A forwarded channel to a TCP port or unix socket on the server (see open-stream.ts). */

@@ -20,3 +20,23 @@ export function quoteWord(word: string): string {
   if (SAFE_WORD.test(word)) return word
   return `'${word.replace(/'/g, `'\\''`)}'`
 }
+
+/** shellQuote for arguments that may be raw bytes (file names that are not UTF-8): the line as bytes. */
+export function shellQuoteBytes(argv: readonly (string | Uint8Array)[]): Buffer {
+  if (argv.length === 0) throw new AppError('invalid-input', 'Cannot run an empty command.')
+  const parts: Buffer[] = []
+  argv.forEach((w, i) => {
+    if (i > 0) parts.push(Buffer.from(' '))
+    if (typeof w === 'string') return void parts.push(Buffer.from(quoteWord(w), 'utf8'))
+    const b = Buffer.from(w)
+    if (b.includes(0)) throw new AppError('invalid-input', 'A command argument contains a NUL byte, which no POSIX command line can carry.')
+    const out: number[] = [0x27]
+    for (const c of b) {
+      if (c === 0x27) out.push(0x27, 0x5c, 0x27, 0x27)
+      else out.push(c)
+    }
+    out.push(0x27)
+    parts.push(Buffer.from(out))
+  })
+  return Buffer.concat(parts)
+}

@@ -1,7 +1,7 @@
 import type { DovecotAddition, DovecotChange, DovecotKnowledgeBase } from '../catalog/dovecot-catalog'
 import { closestMatch } from '../edit-distance'
 import { findingAt, relatedAt, type Finding, type FindingInit, type LocatedText } from '../finding'
-import { INSECURE_PROTOCOLS, evaluateTlsProtocols } from '../tls-protocols'
+import { evaluateTlsProtocols, insecureAllowed } from '../tls-protocols'
 import { compareVersions, majorMinor, versionAtLeast } from '../version'
 import type { DovecotSectionNode, DovecotSettingNode, DovecotTree } from './dovecot-tree'
 
@@ -199,7 +199,7 @@ export function lintDovecot(input: DovecotLintInput): Finding[] {
         hint: 'Put the value on one line, or in a file read with key = </path/to/file.',
       })
     if (node.key === 'ssl_protocols') {
-      const weak = evaluateTlsProtocols(node.value).allowed.filter((p) => INSECURE_PROTOCOLS.includes(p))
+      const weak = insecureAllowed(evaluateTlsProtocols(node.value).allowed)
       if (weak.length)
         at(node.file, node.valueSpan, {
           severity: 'warning',

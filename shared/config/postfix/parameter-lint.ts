@@ -93,7 +93,9 @@ export function lintParameters(model: PostfixModel): Finding[] {
   const settings = [...model.mainSettings, ...model.overrides]
 
   for (const s of settings) {
-    const init = nameFinding(model, s, nameStatus(model, s.name))
+    // postconf does not report unknown -o names of pipe(8) services; neither do we.
+    const status = s.service?.command === 'pipe' ? ({ kind: 'known' } as const) : nameStatus(model, s.name)
+    const init = nameFinding(model, s, status)
     if (init) out.push(findingAt(s.where, s.nameSpan, init))
 
     if (/(^|\s)#/.test(s.value)) {

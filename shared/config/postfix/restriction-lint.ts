@@ -23,12 +23,24 @@ export function lintRestrictionLists(model: PostfixModel, zones?: readonly Dnsbl
   for (const s of [...model.mainSettings, ...model.overrides])
     if (RESTRICTION_PARAMETERS.includes(s.name) || model.restrictionClasses.has(s.name)) out.push(...lintList(model, s, zones))
   out.push(...lintRelayGuard(model))
+  // postscreen_dnsbl_sites: zone[=filter][*weight] words, all client IP lists.
+  for (const s of [...model.mainSettings, ...model.overrides].filter((x) => x.name === 'postscreen_dnsbl_sites'))
+    for (const w of splitWords(s.value)) {
+      const verdict = judgeDnsblZone(w.text, 'ip', 'postscreen_dnsbl_sites', zones)
+      if (verdict) out.push(findingAt(s.where, valueSpanToSource(s, w.from, w.to), verdict))
+    }
   return out
 }
 
 function lintList(model: PostfixModel, s: ParameterSetting, zones?: readonly DnsblZone[]): Finding[] {
   const out: Finding[] = []
-  const words = splitWords(s.value)
+  // A `$name` word stands for that parameter's restrictions (e.g. -o smtpd_client_restrictions=$mua_client_restrictions):
+  // check what it expands to, reporting at the reference.
+  const words: ValueWord[] = []
+  for (const w of splitWords(s.value)) {
+    if (!/^\$(\w+|\{\w+\}|\(\w+\))$/.test(w.text)) words.push(w)
+    else for (const x of splitWords(model.expand(w.text, s.service))) words.push({ text: x.text, from: w.from, to: w.to })
+  }
   const span = (w: ValueWord, end: ValueWord = w) => valueSpanToSource(s, w.from, end.to)
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as ValueWord

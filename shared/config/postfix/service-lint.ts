@@ -1,5 +1,5 @@
 import { findingAt, relatedAt, type Finding } from '../finding'
-import { INSECURE_PROTOCOLS, evaluateTlsProtocols } from '../tls-protocols'
+import { evaluateTlsProtocols, insecureAllowed } from '../tls-protocols'
 import { valueSpanToSource } from './main-cf-parser'
 import type { MasterEntry } from './master-cf-parser'
 import type { PostfixModel } from './postfix-model'
@@ -19,7 +19,7 @@ export function lintTlsProtocols(model: PostfixModel): Finding[] {
           hint: 'Write e.g. >=TLSv1.2, or the legacy form !SSLv2, !SSLv3.',
         }),
       )
-    const weak = verdict.allowed.filter((p) => INSECURE_PROTOCOLS.includes(p))
+    const weak = insecureAllowed(verdict.allowed)
     if (weak.length)
       out.push(
         findingAt(s.where, s.valueSpan, {

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll } from 'vitest'
-import { createServices } from '../../../electron/services/create-services'
+import { createServices, type CreateServicesOptions } from '../../../electron/services/create-services'
 import type { Services } from '../../../electron/services/types'
 import type { EventName, Payload } from '../../../shared/contract/index'
-import type { ServerProfile } from '../../../shared/domain/server'
+import type { NewServer, ServerProfile } from '../../../shared/domain/server'
 import { loadConnection, type VpsConnection } from './vps'
 
 export interface VpsServices {
@@ -32,11 +32,22 @@ export function tempDataDir(): string {
 }
 
 /** Real services in a fresh data dir (nothing known yet) with one profile for the test mail server. */
-export async function vpsServices(opts: { localAddress?: string; keyPath?: string; dataDir?: string; name?: string } = {}): Promise<VpsServices> {
+export async function vpsServices(
+  opts: { localAddress?: string; keyPath?: string; dataDir?: string; name?: string; env?: NodeJS.ProcessEnv; userKnownHostsPath?: string; ssh?: CreateServicesOptions['ssh']; profile?: Partial<NewServer> } = {},
+): Promise<VpsServices> {
   const conn = loadConnection()
   const dataDir = opts.dataDir ?? tempDataDir()
   const events: VpsServices['events'] = []
-  const services = await createServices({ dataDir, version: 'test', harness: false, emit: (name, payload) => events.push({ name, payload }) })
+  // Deterministic: no agent and no ~/.ssh/known_hosts of whoever runs the tests, unless a test asks.
+  const services = await createServices({
+    dataDir,
+    version: 'test',
+    harness: false,
+    emit: (name, payload) => events.push({ name, payload }),
+    env: opts.env ?? { HOME: dataDir, USER: 'tester' },
+    userKnownHostsPath: opts.userKnownHostsPath ?? null,
+    ...(opts.ssh ? { ssh: opts.ssh } : {}),
+  })
   open.push(services)
   const name = opts.name ?? 'Test VPS'
   const existing = await services.profiles.get(name).catch(() => undefined)
@@ -49,6 +60,7 @@ export async function vpsServices(opts: { localAddress?: string; keyPath?: strin
       user: conn.user,
       keyPath: opts.keyPath ?? conn.keyPath,
       ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+      ...opts.profile,
     }))
   const states = () => events.filter((e) => e.name === 'servers.connectionState' && (e.payload as { serverId: string }).serverId === profile.id).map((e) => (e.payload as { state: string }).state)
   return { conn, services, profile, dataDir, events, states }

@@ -74,6 +74,15 @@ describe('Postfix restriction lists', () => {
     expect(withCode(f, 'postfix.unreachable-restrictions').map(brief)).toEqual(['/etc/postfix/main.cf:2:59 warning postfix.unreachable-restrictions'])
   })
 
+  it('a $parameter in a restriction list is checked as what it expands to', () => {
+    const f = lintTexts({
+      [MAIN]: base + 'mua_client_restrictions = permit_sasl_authenticated, reject\nmua_typo = permit_sasl_authenticated, rejct\n',
+      [MASTER]: SMTPD + 'submission inet n - y - - smtpd\n  -o smtpd_client_restrictions=$mua_client_restrictions\n  -o smtpd_helo_restrictions=$mua_typo\n',
+    })
+    expect(f.map(brief)).toEqual(['/etc/postfix/master.cf:4:30 error postfix.unknown-restriction'])
+    expect(f[0]!.message).toContain('"rejct" in smtpd_helo_restrictions')
+  })
+
   it('restrictions that need an argument', () => {
     const f = lint('check_client_access, reject_rbl_client, reject_unauth_destination')
     expect(withCode(f, 'postfix.restriction-missing-argument').map((x) => x.column)).toEqual([32, 53])
@@ -109,6 +118,11 @@ describe('Postfix restriction lists', () => {
       '153 error postfix.dnsbl-lists-everything',
       '189 warning postfix.dnsbl-wrong-kind',
     ])
+  })
+
+  it('postscreen_dnsbl_sites zones with filters and weights', () => {
+    const f = lintTexts({ [MAIN]: base + 'postscreen_dnsbl_sites = zen.spamhaus.org*3, list.dsbl.org*2 multi.uribl.com=127.0.0.[2..255]\n', [MASTER]: SMTPD })
+    expect(f.map(brief)).toEqual(['/etc/postfix/main.cf:2:46 warning postfix.dnsbl-retired', '/etc/postfix/main.cf:2:62 warning postfix.uri-blocklist-as-dnsbl'])
   })
 
   it('TLS protocol lists that leave SSLv2/SSLv3 on; the seed form !SSLv2, !SSLv3 is fine', () => {
