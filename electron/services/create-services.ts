@@ -6,7 +6,11 @@ import { JsonProfileStore } from './profiles/profile-store'
 import { JsonSettingsStore } from './settings/settings-store'
 import { SshConnectionManager } from './ssh/connection-manager'
 import { KnownHostsStore } from './ssh/host-key-store'
-import type { EmitEvent, Services } from './types'
+import { DashboardService } from './system/dashboard-service'
+import { QueueService } from './system/queue-service'
+import { ServiceManager } from './system/service-manager'
+import { ConfigBackupRegistry } from './system/undo-registry'
+import type { EmitEvent, ExecOptions, Services } from './types'
 
 export interface CreateServicesOptions {
   dataDir: string
@@ -37,6 +41,12 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
   })
   // mysql2 over forwarded channels of the same SSH connection; credentials discovered on the server.
   const db = new DbService({ transport: connections, overrideOf: async (id) => profileDbOverride(await profiles.get(id)) })
+  // As the login user until ConnectionManager.execAsRoot (the profile's sudo) lands; the working tree uses it.
+  const execAsRoot = (id: string, argv: string[], opts?: ExecOptions) => connections.exec(id, argv, opts)
+  const configBackups = new ConfigBackupRegistry(execAsRoot)
+  const systemServices = new ServiceManager({ execAsRoot, journal, undo: configBackups })
+  const queue = new QueueService({ execAsRoot, journal, postfixVersion: async (id) => (await facts.get(id)).postfix?.version ?? null })
+  const dashboard = new DashboardService({ execAsRoot, services: systemServices, queue, mailLog: async (id) => (await facts.get(id)).mailLog })
   return {
     info: { version: o.version, dataDir: o.dataDir, platform: process.platform, harness: o.harness },
     profiles,
@@ -45,5 +55,9 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     db,
     journal,
     settings: new JsonSettingsStore(o.dataDir),
+    systemServices,
+    configBackups,
+    queue,
+    dashboard,
   }
 }

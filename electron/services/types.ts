@@ -4,6 +4,10 @@ import type { ServerFacts } from '../../shared/domain/facts'
 import type { ConnectionStatus, NewServer, ServerProfile } from '../../shared/domain/server'
 import type { Settings } from '../../shared/domain/settings'
 import type { DbService } from './db/db-service'
+import type { DashboardService } from './system/dashboard-service'
+import type { QueueService } from './system/queue-service'
+import type { ServiceManager } from './system/service-manager'
+import type { ConfigBackupRegistry } from './system/undo-registry'
 
 /** How services publish events without knowing about Electron (main batches them to the renderer). */
 export type EmitEvent = <E extends EventName>(name: E, payload: Payload<E>) => void
@@ -70,4 +74,10 @@ export interface Services {
   db: DbService
   journal: ActivityJournal
   settings: SettingsStore
+  /** Init-system services: status, start/stop/restart/reload, verified. */
+  systemServices: ServiceManager
+  /** Config backups the configs area registers: the undo offered when a service fails to come back. */
+  configBackups: ConfigBackupRegistry
+  queue: QueueService
+  dashboard: DashboardService
 }

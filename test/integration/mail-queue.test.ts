@@ -1,0 +1,157 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { VpsServices } from './support/vps-services'
+import { vpsServices } from './support/vps-services'
+
+// Mail to a .invalid domain cannot be resolved (the test server has smtp_dns_support_level=disabled
+// and no such host): it defers at once, with no config change. Only our own sender's messages are touched.
+const SENDER = `pd-queue-${process.pid}@example.test`
+let vps: VpsServices
+let id: string
+const root = (argv: string[], stdin?: string) => vps.services.connections.exec(id, argv, { timeoutMs: 60_000, ...(stdin ? { stdin } : {}) })
+
+interface JsonMessage {
+  queue_name: string
+  queue_id: string
+  sender: string
+  recipients: { address: string; delay_reason?: string }[]
+}
+async function serverQueue(): Promise<JsonMessage[]> {
+  const r = await root(['postqueue', '-j'])
+  return r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as JsonMessage).filter((m) => m.sender === SENDER)
+}
+async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await f()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 300))
+  }
+}
+async function send(subjectHeader: string, rcpts: string[]): Promise<string> {
+  const known = new Set((await serverQueue()).map((m) => m.queue_id))
+  const msg = `${subjectHeader}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: base64\n\n44GT44KT44Gr44Gh44Gv\n`
+  expect((await root(['sendmail', '-f', SENDER, ...rcpts], msg)).code).toBe(0)
+  return until('the message to be deferred', async () => (await serverQueue()).find((m) => !known.has(m.queue_id) && m.queue_name === 'deferred')?.queue_id)
+}
+
+beforeAll(async () => {
+  vps = await vpsServices()
+  id = vps.profile.id
+  await vps.services.connections.connect(id, { acceptFingerprint: vps.conn.hostKeySha256 })
+})
+
+afterAll(async () => {
+  if (!vps) return
+  const ids = (await serverQueue().catch(() => [])).map((m) => m.queue_id)
+  if (ids.length) await root(['postsuper', ...ids.flatMap((q) => ['-d', q])]).catch(() => undefined)
+})
+
+describe('the mail queue of the test server', () => {
+  it('lists a deferred message with its sender, recipients, size, age and delay reason (postqueue -j)', async () => {
+    const qid = await send('Subject: =?UTF-8?B?44OG44K544OI?=', ['one@defer.invalid', 'two@other.invalid'])
+    const l = await vps.services.queue.list(id)
+    expect(l.source).toBe('json')
+    const m = l.messages.find((x) => x.id === qid)!
+    expect(m).toMatchObject({ queue: 'deferred', sender: SENDER, size: expect.any(Number) })
+    expect(m.recipients).toEqual([
+      { address: 'one@defer.invalid', reason: expect.stringMatching(/defer\.invalid/) },
+      { address: 'two@other.invalid', reason: expect.stringMatching(/other\.invalid/) },
+    ])
+    expect(Date.now() - Date.parse(m.arrival)).toBeLessThan(120_000)
+    expect(l.counts.deferred).toBeGreaterThanOrEqual(1)
+    expect(l.counts.total).toBe(l.messages.length)
+
+    const shown = await vps.services.queue.show(id, qid)
+    expect(shown.headers.find((h) => h.name === 'Subject')?.value).toBe('テスト')
+    expect(shown.parts[0]!.text).toBe('こんにちは')
+    expect(shown.recipients).toEqual(['one@defer.invalid', 'two@other.invalid'])
+  })
+
+  it('holds, releases, requeues, flushes and deletes a message, each checked with postqueue -j on the server', async () => {
+    const first = (await serverQueue()).find((m) => m.queue_name === 'deferred')?.queue_id ?? (await send('Subject: x', ['x@defer.invalid']))
+    let qid = first
+    const q = vps.services.queue
+    const where = async () => (await serverQueue()).find((m) => m.queue_id === qid)?.queue_name
+
+    expect(await q.act(id, 'hold', { ids: [qid] })).toMatchObject({ results: [{ id: qid, ok: true, message: 'placed on hold' }], count: 1 })
+    expect(await where()).toBe('hold')
+    expect((await q.list(id)).messages.find((m) => m.id === qid)?.queue).toBe('hold')
+
+    expect(await q.act(id, 'release', { ids: [qid] })).toMatchObject({ results: [{ id: qid, ok: true, message: 'released from hold' }] })
+    expect(await where()).not.toBe('hold')
+
+    expect(await q.act(id, 'requeue', { ids: [qid] })).toMatchObject({ results: [{ id: qid, ok: true, message: 'requeued' }] })
+    // Requeued through the maildrop queue: pickup gives it a new queue id.
+    qid = await until('the requeued message to defer again', async () => (await serverQueue()).find((m) => m.queue_id !== first && m.queue_name === 'deferred')?.queue_id)
+
+    expect(await q.act(id, 'flush', { ids: [qid] })).toMatchObject({ results: [{ id: qid, ok: true }] })
+    await until('the flushed message to defer again', async () => (await where()) === 'deferred')
+
+    expect(await q.act(id, 'delete', { ids: [qid] })).toMatchObject({ results: [{ id: qid, ok: true, message: 'removed' }], count: 1 })
+    expect(await where()).toBeUndefined()
+    // Reported per message: one that is gone is a failure of its own, not of the whole call.
+    expect(await q.act(id, 'hold', { ids: [qid] })).toMatchObject({ results: [{ id: qid, ok: false }], count: 0 })
+    await expect(q.show(id, qid)).rejects.toMatchObject({ code: 'not-found' })
+
+    const journal = await vps.services.journal.list({ server: id, limit: 6 })
+    expect(journal.map((e) => [e.area, e.action, e.target, e.result])).toEqual([
+      ['queue', 'hold', qid, 'failed'],
+      ['queue', 'delete', qid, 'ok'],
+      ['queue', 'flush', qid, 'ok'],
+      ['queue', 'requeue', first, 'ok'],
+      ['queue', 'release', first, 'ok'],
+      ['queue', 'hold', first, 'ok'],
+    ])
+  })
+
+  it('refuses anything but a queue id before it reaches a command line', async () => {
+    for (const bad of ['ALL', '-d', '../etc', 'ABC DEF0123']) {
+      await expect(vps.services.queue.act(id, 'delete', { ids: [bad] })).rejects.toMatchObject({ code: 'invalid-input' })
+      await expect(vps.services.queue.show(id, bad)).rejects.toMatchObject({ code: 'invalid-input' })
+    }
+    await expect(vps.services.queue.act(id, 'hold', { all: true })).rejects.toMatchObject({ code: 'invalid-input' })
+  })
+
+  it('reads a certificate that expires in 10 days as a warning (openssl on the server)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pd-cert-'))
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '10', '-subj', '/CN=postdesk-test', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' })
+      const path = `/tmp/postdesk-test-cert-${process.pid}.pem`
+      // The login user is root on the test server.
+      expect((await root(['sh', '-c', 'cat > "$1"', 'sh', path], readFileSync(join(dir, 'c.pem'), 'utf8'))).code).toBe(0)
+      try {
+        const c = await vps.services.dashboard.certificate(id, 'dovecot', path)
+        expect(c).toMatchObject({ usedBy: 'dovecot', path, state: 'warning', error: null })
+        expect(c.daysLeft).toBeGreaterThanOrEqual(9)
+        expect(c.daysLeft).toBeLessThanOrEqual(10)
+        expect(await vps.services.dashboard.certificate(id, 'postfix', '/nonexistent.pem')).toMatchObject({ state: 'error', error: expect.stringMatching(/nonexistent|No such file|Could not open/i) })
+      } finally {
+        await root(['rm', '-f', path])
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('shows the dashboard: services, queue, today in the log, disks, load, uptime, the snakeoil certificates', async () => {
+    const d = await vps.services.dashboard.get(id)
+    expect(d.problems).toEqual([])
+    expect(d.services.services.find((s) => s.key === 'postfix')?.running).toBe(true)
+    expect(d.queue).toMatchObject({ total: expect.any(Number) })
+    expect(d.today).toMatchObject({ log: '/var/log/mail.log', delivered: expect.any(Number), authFailures: expect.any(Number) })
+    expect(d.today!.lines).toBeGreaterThan(0)
+    expect(d.disks.map((x) => x.path)).toEqual(['/home/mailuser/', '/var'])
+    expect(d.load).toHaveLength(3)
+    expect(d.uptimeSeconds).toBeGreaterThan(0)
+    expect(d.certificates.map((c) => [c.usedBy, c.path, c.state])).toEqual([
+      ['postfix', '/etc/ssl/certs/ssl-cert-snakeoil.pem', 'ok'],
+      ['dovecot', '/etc/ssl/certs/ssl-cert-snakeoil.pem', 'ok'],
+    ])
+    expect(d.homeIp.state).toBe('not-set-up')
+  })
+})
