@@ -11,15 +11,34 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
 
     'servers.list': () => s.profiles.list(),
     'servers.add': (i) => s.profiles.add(i),
+    'servers.update': (i) => s.profiles.update(i.id, i.profile),
     'servers.remove': async (i) => {
       await s.connections.disconnect(i.id).catch(() => undefined)
-      return { removed: await s.profiles.remove(i.id) }
+      const removed = await s.profiles.remove(i.id)
+      if (removed) await s.secrets.delete(i.id)
+      return { removed }
     },
-    'servers.connect': (i) => s.connections.connect(i.id, i.acceptFingerprint ? { acceptFingerprint: i.acceptFingerprint } : {}),
+    'servers.connect': (i) => s.calls.run(i.callId, (signal) => s.connections.connect(i.id, { ...(i.acceptFingerprint ? { acceptFingerprint: i.acceptFingerprint } : {}), ...(signal ? { signal } : {}) })),
+    'servers.reconnect': (i) => s.connections.reconnect(i.id),
+    'servers.connectionEvents': (i) => s.connections.events(i.id),
+    'servers.cancel': (i) => ({ cancelled: s.calls.cancel(i.callId) }),
+    'servers.setSecret': async (i) => {
+      const p = await s.profiles.get(i.id)
+      await s.secrets.set(p.id, i.kind, i.value)
+      return { kinds: await s.secrets.kinds(p.id) }
+    },
+    'servers.clearSecret': async (i) => {
+      const p = await s.profiles.get(i.id)
+      await s.secrets.delete(p.id, i.kind)
+      return { kinds: await s.secrets.kinds(p.id) }
+    },
+    'servers.secrets': async (i) => ({ kinds: await s.secrets.kinds((await s.profiles.get(i.id)).id), protection: s.secrets.protection }),
+    'servers.sshConfigHosts': async (i) => ({ file: i.file ?? s.sshConfig.defaultPath, hosts: await s.sshConfig.candidates(i.file) }),
+    'servers.importSshConfig': (i) => s.sshConfig.import(i.file, i.hosts),
     'servers.disconnect': (i) => s.connections.disconnect(i.id),
     'servers.status': (i) => s.connections.status(i.id),
     'servers.forgetHostKey': (i) => s.connections.forgetHostKey(i.id),
-    'servers.facts': (i) => s.facts.get(i.id, { refresh: i.refresh }),
+    'servers.facts': (i) => s.calls.run(i.callId, (signal) => s.facts.get(i.id, { refresh: i.refresh, ...(signal ? { signal } : {}) })),
 
     'db.check': (i) => s.db.check(i.id, { rediscover: i.rediscover }),
 

@@ -1,24 +1,33 @@
 import { DbService, profileDbOverride } from './db/db-service'
+import { homedir, userInfo } from 'node:os'
+import { join } from 'node:path'
+import { CallRegistry } from './calls/call-registry'
 import { ScriptFactsService } from './facts/facts-service'
 import { JsonlActivityJournal } from './journal/activity-journal'
 import { JournaledProfileStore } from './profiles/journaled-profile-store'
 import { JsonProfileStore } from './profiles/profile-store'
+import { aesFileCipher, FILE_SECRETS } from './secrets/aes-file-cipher'
+import { CipherSecretStore } from './secrets/cipher-secret-store'
+import type { SecretStore } from './secrets/secret-store'
 import { JsonSettingsStore } from './settings/settings-store'
+import { SshConfigImporter } from './ssh-config/ssh-config-importer'
 import { SshConnectionManager } from './ssh/connection-manager'
 import { KnownHostsStore } from './ssh/host-key-store'
-import { DashboardService } from './system/dashboard-service'
-import { QueueService } from './system/queue-service'
-import { ServiceManager } from './system/service-manager'
-import { ConfigBackupRegistry } from './system/undo-registry'
-import type { EmitEvent, ExecOptions, Services } from './types'
+import type { EmitEvent, Services } from './types'
 
 export interface CreateServicesOptions {
   dataDir: string
   version: string
   emit: EmitEvent
   harness: boolean
-  /** Connection tuning; tests shorten the handshake timeout. */
-  ssh?: { readyTimeoutMs?: number; keepaliveIntervalMs?: number }
+  /** Connection tuning; tests shorten the handshake timeout and the reconnect backoff. */
+  ssh?: { readyTimeoutMs?: number; keepaliveIntervalMs?: number; keepaliveCountMax?: number; reconnectInitialMs?: number; reconnectMaxMs?: number; waitForReconnectMs?: number }
+  /** Where secrets live: Electron's safeStorage in the app (electron/main); by default the AES file store. */
+  secrets?: SecretStore
+  /** The environment to take HOME, SSH_AUTH_SOCK and POSTDESK_SECRET_PASSPHRASE from (default process.env). */
+  env?: NodeJS.ProcessEnv
+  /** The user's OpenSSH known_hosts to trust too (read only); null: none. Default ~/.ssh/known_hosts. */
+  userKnownHostsPath?: string | null
 }
 
 /**
@@ -26,13 +35,22 @@ export interface CreateServicesOptions {
  * touches the network or the disk until a service is used.
  */
 export async function createServices(o: CreateServicesOptions): Promise<Services> {
+  const env = o.env ?? process.env
+  const home = env['HOME'] || env['USERPROFILE'] || homedir()
   const journal = new JsonlActivityJournal(o.dataDir, o.emit)
   const profiles = new JournaledProfileStore(new JsonProfileStore(o.dataDir), journal)
+  const secrets = o.secrets ?? new CipherSecretStore(o.dataDir, aesFileCipher(o.dataDir, env['POSTDESK_SECRET_PASSPHRASE'] || undefined), FILE_SECRETS)
+  const userKnownHostsPath = o.userKnownHostsPath === undefined ? join(home, '.ssh', 'known_hosts') : (o.userKnownHostsPath ?? undefined)
+  // ssh2 speaks to Pageant on Windows when given 'pageant'; OpenSSH for Windows' agent sets SSH_AUTH_SOCK to its pipe.
+  const agentPath = env['SSH_AUTH_SOCK'] || (process.platform === 'win32' ? 'pageant' : undefined)
+  const knownHosts = new KnownHostsStore(o.dataDir, userKnownHostsPath)
   const connections = new SshConnectionManager({
     profiles,
-    knownHosts: new KnownHostsStore(o.dataDir),
+    knownHosts,
     journal,
     emit: o.emit,
+    secrets,
+    ...(agentPath ? { agentPath } : {}),
     ...o.ssh,
   })
   const facts = new ScriptFactsService({
@@ -41,23 +59,24 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
   })
   // mysql2 over forwarded channels of the same SSH connection; credentials discovered on the server.
   const db = new DbService({ transport: connections, overrideOf: async (id) => profileDbOverride(await profiles.get(id)) })
-  // As the login user until ConnectionManager.execAsRoot (the profile's sudo) lands; the working tree uses it.
-  const execAsRoot = (id: string, argv: string[], opts?: ExecOptions) => connections.exec(id, argv, opts)
-  const configBackups = new ConfigBackupRegistry(execAsRoot)
-  const systemServices = new ServiceManager({ execAsRoot, journal, undo: configBackups })
-  const queue = new QueueService({ execAsRoot, journal, postfixVersion: async (id) => (await facts.get(id)).postfix?.version ?? null })
-  const dashboard = new DashboardService({ execAsRoot, services: systemServices, queue, mailLog: async (id) => (await facts.get(id)).mailLog })
   return {
     info: { version: o.version, dataDir: o.dataDir, platform: process.platform, harness: o.harness },
     profiles,
+    secrets,
+    sshConfig: new SshConfigImporter(profiles, { home, localUser: env['USER'] || env['USERNAME'] || safeUserName() }),
+    calls: new CallRegistry(),
     connections,
     facts,
     db,
     journal,
     settings: new JsonSettingsStore(o.dataDir),
-    systemServices,
-    configBackups,
-    queue,
-    dashboard,
+  }
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username
+  } catch {
+    return 'root'
   }
 }

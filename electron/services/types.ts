@@ -1,13 +1,14 @@
 import type { EventName, Payload } from '../../shared/contract/index'
 import type { JournalEntry } from '../../shared/domain/journal'
 import type { ServerFacts } from '../../shared/domain/facts'
-import type { ConnectionStatus, NewServer, ServerProfile } from '../../shared/domain/server'
+import type { ConnectionEvent, ConnectionStatus, NewServer, ServerProfile } from '../../shared/domain/server'
 import type { Settings } from '../../shared/domain/settings'
+import type { CallRegistry } from './calls/call-registry'
+import type { SecretStore } from './secrets/secret-store'
+import type { SshConfigImporter } from './ssh-config/ssh-config-importer'
+import type { RemoteWriteOptions, RemoteWriteResult } from './ssh/remote-files'
+import type { ExecBytesResult } from './ssh/run-command'
 import type { DbService } from './db/db-service'
-import type { DashboardService } from './system/dashboard-service'
-import type { QueueService } from './system/queue-service'
-import type { ServiceManager } from './system/service-manager'
-import type { ConfigBackupRegistry } from './system/undo-registry'
 
 /** How services publish events without knowing about Electron (main batches them to the renderer). */
 export type EmitEvent = <E extends EventName>(name: E, payload: Payload<E>) => void
@@ -16,6 +17,8 @@ export interface ProfileStore {
   list(): Promise<ServerProfile[]>
   get(idOrName: string): Promise<ServerProfile>
   add(input: NewServer): Promise<ServerProfile>
+  /** Replaces a profile's settings (its id and creation time stay). */
+  update(id: string, input: NewServer): Promise<ServerProfile>
   remove(idOrName: string): Promise<boolean>
 }
 
@@ -32,18 +35,32 @@ export interface ExecResult {
 }
 
 export interface ConnectionManager {
-  connect(serverId: string, opts?: { acceptFingerprint?: string }): Promise<ConnectionStatus>
+  connect(serverId: string, opts?: { acceptFingerprint?: string; signal?: AbortSignal }): Promise<ConnectionStatus>
+  /** Drops the connection (if any) and opens a new one now. */
+  reconnect(serverId: string): Promise<ConnectionStatus>
   disconnect(serverId: string): Promise<ConnectionStatus>
   status(serverId: string): ConnectionStatus
+  /** Increases with every new connection of the server; undefined when not connected (caches key on it). */
+  generationOf(serverId: string): number | undefined
+  /** The server's connection events, oldest first (in memory, the last 200). */
+  events(serverId: string): ConnectionEvent[]
   /** Runs argv on the server, each argument quoted; never through a renderer-built string. */
   exec(serverId: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>
+  /** Runs argv as root the profile's way: as the root login, `sudo -n`, or `sudo -S` with the stored password on stdin. */
+  execAsRoot(serverId: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>
+  /** exec for arguments that may be raw bytes (non-UTF-8 names); streams come back as bytes. */
+  execBytes(serverId: string, argv: (string | Uint8Array)[], opts?: ExecOptions & { asRoot?: boolean }): Promise<ExecBytesResult>
+  /** A file's bytes (SFTP; through sudo when the login user may not read it). */
+  readFile(serverId: string, path: string | Uint8Array, opts?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Buffer>
+  /** Replaces a file atomically, keeping owner and mode (through sudo when needed). */
+  writeFile(serverId: string, path: string | Uint8Array, data: string | Uint8Array, opts?: RemoteWriteOptions): Promise<RemoteWriteResult>
   /** Removes the stored host key(s) for the server's host:port (the way out of host-key-mismatch). */
   forgetHostKey(serverId: string): Promise<{ removed: number }>
   closeAll(): Promise<void>
 }
 
 export interface FactsService {
-  get(serverId: string, opts?: { refresh?: boolean }): Promise<ServerFacts>
+  get(serverId: string, opts?: { refresh?: boolean; signal?: AbortSignal }): Promise<ServerFacts>
 }
 
 export type JournalInput = Omit<JournalEntry, 'id' | 'time'>
@@ -68,16 +85,13 @@ export interface AppInfo {
 export interface Services {
   info: AppInfo
   profiles: ProfileStore
+  secrets: SecretStore
+  sshConfig: SshConfigImporter
+  calls: CallRegistry
   connections: ConnectionManager
   facts: FactsService
   /** The server's database through the SSH tunnel (PostfixAdmin's MySQL/MariaDB). */
   db: DbService
   journal: ActivityJournal
   settings: SettingsStore
-  /** Init-system services: status, start/stop/restart/reload, verified. */
-  systemServices: ServiceManager
-  /** Config backups the configs area registers: the undo offered when a service fails to come back. */
-  configBackups: ConfigBackupRegistry
-  queue: QueueService
-  dashboard: DashboardService
 }
