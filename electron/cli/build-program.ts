@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import type { CliContext } from './cli-context'
 import { registerDbCheck } from './commands/db-check'
 import { registerFacts } from './commands/facts'
+import { registerLint } from './commands/lint'
 import { registerLogsSummary } from './commands/logs-summary'
 import { registerServerAdd } from './commands/server-add'
 import { registerServerForgetKey } from './commands/server-forget-key'
@@ -20,6 +21,7 @@ export function buildProgram(ctx: CliContext, version: string): Command {
   registerServerRemove(server, ctx)
   registerServerForgetKey(server, ctx)
   registerFacts(program, ctx)
+  registerLint(program, { out: (s) => ctx.io.out(s), err: (s) => ctx.io.err(s), cwd: () => process.cwd(), setExitCode: ctx.setExitCode })
   registerDbCheck(program, ctx)
   registerLogsSummary(program, { out: (s) => ctx.io.out(s), stdin: process.stdin })
 

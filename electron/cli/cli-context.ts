@@ -6,6 +6,8 @@ export interface CliContext {
   dataDir: string
   /** Created on first use, so `--help` and usage errors touch nothing. */
   services(): Promise<Services>
+  /** A command that completed but must report failure (e.g. lint found errors) sets the exit code here. */
+  setExitCode(code: number): void
 }
 
 /** A failure whose stderr line the command has already worded (e.g. naming the server the user typed). */

@@ -18,14 +18,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const json = argv.includes('--json')
   const dataDir = resolveDataDir(io.env)
   let services: Services | undefined
+  let exitCode = 0
   const ctx: CliContext = {
+    setExitCode: (code) => void (exitCode = Math.max(exitCode, code)),
     io,
     dataDir,
     services: async () => (services ??= await createServices({ dataDir, version: packageVersion(), emit: () => undefined, harness: false })),
   }
   try {
     await buildProgram(ctx, packageVersion()).parseAsync(argv, { from: 'user' })
-    return 0
+    return exitCode
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0 // --help, --version
