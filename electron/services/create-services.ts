@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { CallRegistry } from './calls/call-registry'
 import { ScriptFactsService } from './facts/facts-service'
 import { JsonlActivityJournal } from './journal/activity-journal'
+import { LogsService } from './logs/logs-service'
 import { JournaledProfileStore } from './profiles/journaled-profile-store'
 import { JsonProfileStore } from './profiles/profile-store'
 import { aesFileCipher, FILE_SECRETS } from './secrets/aes-file-cipher'
@@ -28,6 +29,8 @@ export interface CreateServicesOptions {
   env?: NodeJS.ProcessEnv
   /** The user's OpenSSH known_hosts to trust too (read only); null: none. Default ~/.ssh/known_hosts. */
   userKnownHostsPath?: string | null
+  /** Log following tuning; tests shorten the retry delay. */
+  logs?: { retryMs?: number; pollSeconds?: number; switchAfter?: number; giveUpMs?: number }
 }
 
 /**
@@ -70,6 +73,14 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     db,
     journal,
     settings: new JsonSettingsStore(o.dataDir),
+    logs: new LogsService({
+      transport: connections,
+      resolveId: async (id) => (await profiles.get(id)).id,
+      emit: o.emit,
+      harness: o.harness,
+      mailLogHint: async (id) => (await facts.get(id)).mailLog,
+      ...(o.logs ? { follow: o.logs } : {}),
+    }),
   }
 }
 

@@ -3,6 +3,7 @@ import type { JournalEntry } from '../../shared/domain/journal'
 import type { ServerFacts } from '../../shared/domain/facts'
 import type { ConnectionEvent, ConnectionStatus, NewServer, ServerProfile } from '../../shared/domain/server'
 import type { Settings } from '../../shared/domain/settings'
+import type { LogsService } from './logs/logs-service'
 import type { CallRegistry } from './calls/call-registry'
 import type { SecretStore } from './secrets/secret-store'
 import type { SshConfigImporter } from './ssh-config/ssh-config-importer'
@@ -94,4 +95,6 @@ export interface Services {
   db: DbService
   journal: ActivityJournal
   settings: SettingsStore
+  /** Live mail logs: follow, search the rotated files. */
+  logs: LogsService
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { appChannels } from './app'
 import { dbChannels } from './db'
 import { journalChannels, journalEvents } from './journal'
+import { logsChannels, logsEvents } from './logs'
 import { serversChannels, serversEvents } from './servers'
 
 /** Every request/response channel of the app. Add a section here and the compiler demands a handler. */
@@ -9,12 +10,14 @@ export const contract = {
   ...appChannels,
   ...serversChannels,
   ...journalChannels,
+  ...logsChannels,
   ...dbChannels,
 }
 /** Every main -> renderer event stream. */
 export const events = {
   ...serversEvents,
   ...journalEvents,
+  ...logsEvents,
 }
 
 export type Contract = typeof contract

@@ -1,0 +1,86 @@
+// Which log to follow on a server: Postfix's own maillog_file, /var/log/maillog (RHEL/CentOS),
+// /var/log/mail.log (Debian/Ubuntu), or the journal on systemd hosts where no file is written.
+
+export type LogSource = { kind: 'file'; path: string } | { kind: 'journal'; units: string[] }
+
+/** One remote sh run that reports what is there (read by parseLogProbe). */
+export const LOG_PROBE_PROGRAM = String.raw`
+mf=$(postconf -h maillog_file 2>/dev/null)
+printf 'maillog_file=%s\n' "$mf"
+for p in /var/log/maillog /var/log/mail.log "$@"; do
+  [ -n "$p" ] || continue
+  if [ -f "$p" ]; then
+    r=0; [ -r "$p" ] && r=1
+    printf 'file=%s %s %s\n' "$r" "$(stat -c '%s %Y' "$p" 2>/dev/null || echo '0 0')" "$p"
+  fi
+done
+command -v journalctl >/dev/null 2>&1 && printf 'journalctl=1\n'
+[ -d /run/systemd/system ] && printf 'systemd=1\n'
+exit 0
+`
+
+export function logProbeArgv(extraPaths: string[] = []): string[] {
+  return ['sh', '-c', LOG_PROBE_PROGRAM, 'postdesk-probe', ...extraPaths]
+}
+
+export interface LogProbe {
+  maillogFile: string | null
+  files: { path: string; readable: boolean; size: number; mtime: number }[]
+  journalctl: boolean
+  systemd: boolean
+}
+
+export function parseLogProbe(out: string): LogProbe {
+  const p: LogProbe = { maillogFile: null, files: [], journalctl: false, systemd: false }
+  for (const line of out.split('\n')) {
+    const eq = line.indexOf('=')
+    if (eq < 0) continue
+    const k = line.slice(0, eq)
+    const v = line.slice(eq + 1)
+    if (k === 'maillog_file') p.maillogFile = v.trim() || null
+    else if (k === 'journalctl') p.journalctl = true
+    else if (k === 'systemd') p.systemd = true
+    else if (k === 'file') {
+      const m = /^([01]) (\d+) (\d+) (.+)$/.exec(v)
+      if (m && !p.files.some((f) => f.path === m[4])) p.files.push({ path: m[4] as string, readable: m[1] === '1', size: Number(m[2]), mtime: Number(m[3]) })
+    }
+  }
+  return p
+}
+
+export const JOURNAL_UNITS = ['postfix.service', 'postfix@-.service', 'dovecot.service']
+
+/**
+ * The source to follow: maillog_file when Postfix writes its own log (not /dev/stdout), else the
+ * most recently written of the syslog files (a known hint such as facts.mailLog first when it is
+ * equally fresh), else the journal on a systemd host. null: nothing readable found.
+ */
+export function chooseLogSource(p: LogProbe, hint?: string | null): LogSource | null {
+  const readable = p.files.filter((f) => f.readable)
+  if (p.maillogFile && !p.maillogFile.startsWith('/dev/')) {
+    const f = readable.find((x) => x.path === p.maillogFile)
+    if (f) return { kind: 'file', path: f.path }
+  }
+  const best = [...readable].sort((a, b) => b.mtime - a.mtime || (b.path === hint ? 1 : 0) - (a.path === hint ? 1 : 0) || b.size - a.size)[0]
+  if (best) return { kind: 'file', path: best.path }
+  if (p.journalctl && p.systemd) return { kind: 'journal', units: JOURNAL_UNITS }
+  return null
+}
+
+/** `journalctl -f -o json` for the mail units: the last `lines` entries, or everything after a cursor. */
+export function journalFollowArgv(units: string[], o: { lines: number; afterCursor?: string }): string[] {
+  const argv = ['journalctl', '--no-pager', '-f', '-o', 'json']
+  for (const u of units) argv.push('-u', u)
+  if (o.afterCursor) argv.push(`--after-cursor=${o.afterCursor}`)
+  else argv.push('-n', String(Math.max(0, Math.floor(o.lines))))
+  return argv
+}
+
+/** The `__CURSOR` of one `journalctl -o json` line, found without parsing the whole object. */
+export function journalCursorOf(line: string): string | null {
+  const i = line.indexOf('"__CURSOR":"')
+  if (i < 0) return null
+  const start = i + 12
+  const end = line.indexOf('"', start)
+  return end < 0 ? null : line.slice(start, end)
+}

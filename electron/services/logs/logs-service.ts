@@ -1,0 +1,207 @@
+// The live logs area: which log a server writes, following it, searching its older files, and the
+// harness's way to push generated lines through the same pipeline.
+
+import { AppError } from '../../../shared/errors'
+import type { LogSourceInfo, StreamLine } from '../../../shared/contract/logs'
+import type { EmitEvent, ExecOptions, ExecResult } from '../types'
+import type { StreamHandlers, StreamingExec } from '../ssh/stream-command'
+import { MailLogParser } from '../../../shared/logs/parse-line'
+import { LineSplitter } from '../../../shared/logs/line-splitter'
+import { LogFollower, sourceInfo, type FollowTransport } from './log-follower'
+import { chooseLogSource, logProbeArgv, parseLogProbe, type LogSource } from './log-source'
+import { filesForRange, journalSearchArgv, parseSearchList, searchArgv, searchListArgv } from './log-search'
+import { syntheticLines } from './synthetic-lines'
+
+/** What the logs area needs of the SSH layer (SshConnectionManager provides it). */
+export interface LogsTransport extends FollowTransport {
+  exec(serverId: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>
+  execStream(serverId: string, argv: string[], handlers: StreamHandlers, opts?: { signal?: AbortSignal }): Promise<StreamingExec>
+}
+
+export interface LogsServiceOptions {
+  transport: LogsTransport
+  /** Resolves a server id or name to its profile id. */
+  resolveId: (idOrName: string) => Promise<string>
+  emit: EmitEvent
+  harness: boolean
+  /** The facts' mail log path, a hint when two files are equally fresh. */
+  mailLogHint?: (serverId: string) => Promise<string | null>
+  /** Tuning for tests. */
+  follow?: { retryMs?: number; pollSeconds?: number; switchAfter?: number; giveUpMs?: number }
+}
+
+export interface FollowHandle {
+  followId: string
+  serverId: string
+  source: LogSourceInfo
+  follower: LogFollower
+}
+
+export interface SearchRequest {
+  text: string
+  since?: number
+  until?: number
+  maxLines?: number
+  path?: string
+  signal?: AbortSignal
+  onLines?: (lines: StreamLine[], progress: { filesDone: number; filesTotal: number; file?: string }) => void
+}
+
+export class LogsService {
+  private readonly follows = new Map<string, FollowHandle>()
+  private readonly searches = new Map<string, AbortController>()
+  private nextId = 1
+
+  constructor(private readonly o: LogsServiceOptions) {}
+
+  /** The log the server writes (see chooseLogSource); `path` overrides the detection. */
+  async detectSource(idOrName: string, path?: string): Promise<LogSource> {
+    const id = await this.o.resolveId(idOrName)
+    if (path) return { kind: 'file', path }
+    const hint = await this.o.mailLogHint?.(id).catch(() => null)
+    const r = await this.o.transport.exec(id, logProbeArgv(hint ? [hint] : []), { timeoutMs: 20_000 })
+    const source = chooseLogSource(parseLogProbe(r.stdout), hint)
+    if (!source) throw new AppError('not-found', 'No readable mail log found on the server (/var/log/maillog, /var/log/mail.log, maillog_file or the journal).')
+    return source
+  }
+
+  /** Starts following; lines arrive through onLines (default: `logs.lines` events). */
+  async follow(idOrName: string, o: { lines?: number; path?: string; onLines?: (lines: StreamLine[]) => void; onState?: (s: string, m?: string, gap?: boolean) => void } = {}): Promise<FollowHandle> {
+    const serverId = await this.o.resolveId(idOrName)
+    const source = await this.detectSource(serverId, o.path)
+    const followId = `f${this.nextId++}`
+    const info = sourceInfo(source)
+    const follower = new LogFollower(this.o.transport, {
+      serverId,
+      source,
+      lines: o.lines ?? 1000,
+      ...this.o.follow,
+      onLines: o.onLines ?? ((lines) => this.o.emit('logs.lines', { followId, lines })),
+      onState: (state, m) => {
+        o.onState?.(state, m.message, m.gap)
+        this.o.emit('logs.state', { followId, serverId, state, source: info, ...(m.message ? { message: m.message } : {}), ...(m.gap ? { gap: true } : {}) })
+        if (state === 'stopped') this.follows.delete(followId)
+      },
+    })
+    const handle = { followId, serverId, source: info, follower }
+    this.follows.set(followId, handle)
+    follower.start()
+    return handle
+  }
+
+  async stop(followId: string): Promise<boolean> {
+    const h = this.follows.get(followId)
+    if (!h) return false
+    this.follows.delete(followId)
+    await h.follower.stop()
+    return true
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.follows.keys()].map((id) => this.stop(id)))
+  }
+
+  /** Test harness only: generated lines (or the given ones) through a follow's pipeline. */
+  inject(followId: string, count: number, lines?: string[]): number {
+    if (!this.o.harness) throw new AppError('forbidden', 'Injecting log lines is only available in the test harness.')
+    const h = this.follows.get(followId)
+    if (!h) throw new AppError('not-found', `No log is being followed as ${followId}.`)
+    if (lines?.length) {
+      h.follower.inject(lines)
+      return lines.length
+    }
+    for (let done = 0; done < count; ) {
+      const n = Math.min(20_000, count - done)
+      h.follower.inject(syntheticLines(n, Date.now() - (count - done) * 2, 500, done + 1))
+      done += n
+    }
+    return count
+  }
+
+  /** Searches the log's files (or the journal) on the server; matches stream through onLines. */
+  async search(idOrName: string, r: SearchRequest): Promise<{ matched: number; files: string[]; cancelled: boolean; limited: boolean }> {
+    const serverId = await this.o.resolveId(idOrName)
+    const source = await this.detectSource(serverId, r.path)
+    const max = r.maxLines ?? 100_000
+    let argv: string[]
+    let files: string[] = []
+    if (source.kind === 'file') {
+      const list = await this.o.transport.exec(serverId, searchListArgv(source.path), { timeoutMs: 20_000, ...(r.signal ? { signal: r.signal } : {}) })
+      files = filesForRange(parseSearchList(list.stdout), r.since, r.until).map((f) => f.path)
+      if (files.length === 0) return { matched: 0, files, cancelled: false, limited: false }
+      argv = searchArgv(r.text, files)
+    } else {
+      argv = journalSearchArgv(source.units, r.text, r.since, r.until)
+      files = ['journal']
+    }
+    const parser = new MailLogParser()
+    let matched = 0
+    let seq = 0
+    let filesDone = -1
+    let file: string | undefined
+    let batch: StreamLine[] = []
+    let limited = false
+    const running: { exec?: StreamingExec } = {}
+    const flush = () => {
+      if (!batch.length) return
+      const b = batch
+      batch = []
+      r.onLines?.(b, { filesDone: Math.max(0, filesDone), filesTotal: files.length, ...(file ? { file } : {}) })
+    }
+    const splitter = new LineSplitter((raw, truncated) => {
+      if (limited) return
+      if (raw.charCodeAt(0) === 1) {
+        if (raw.startsWith('\x01F ')) {
+          flush()
+          filesDone++
+          file = raw.slice(3)
+        } else if (raw === '\x01Z') filesDone = files.length
+        return
+      }
+      const l = parser.parse(raw, truncated) as StreamLine
+      if (l.time !== null && ((r.since !== undefined && l.time < r.since) || (r.until !== undefined && l.time > r.until))) return
+      l.seq = ++seq
+      batch.push(l)
+      if (++matched >= max) {
+        limited = true
+        void running.exec?.stop()
+      }
+      if (batch.length >= 1000) flush()
+    })
+    const exec = await this.o.transport.execStream(serverId, argv, { onStdout: (d) => { splitter.push(d); flush() } }, r.signal ? { signal: r.signal } : {})
+    running.exec = exec
+    if (limited) void exec.stop()
+    try {
+      await exec.done
+    } catch (e) {
+      if (!r.signal?.aborted && !limited) throw e
+    }
+    splitter.end()
+    flush()
+    if (source.kind === 'file' && filesDone < files.length && !limited && !r.signal?.aborted) filesDone = files.length
+    return { matched, files, cancelled: r.signal?.aborted === true, limited }
+  }
+
+  /** search() for the IPC channel: lines as `logs.searchLines` events, cancellable by searchId. */
+  async searchForRenderer(idOrName: string, searchId: string, r: Omit<SearchRequest, 'signal' | 'onLines'>): Promise<{ matched: number; files: string[]; cancelled: boolean; limited: boolean }> {
+    this.searches.get(searchId)?.abort()
+    const ac = new AbortController()
+    this.searches.set(searchId, ac)
+    try {
+      return await this.search(idOrName, {
+        ...r,
+        signal: ac.signal,
+        onLines: (lines, p) => this.o.emit('logs.searchLines', { searchId, lines, ...p }),
+      })
+    } finally {
+      if (this.searches.get(searchId) === ac) this.searches.delete(searchId)
+    }
+  }
+
+  cancelSearch(searchId: string): boolean {
+    const ac = this.searches.get(searchId)
+    if (!ac) return false
+    ac.abort()
+    return true
+  }
+}
