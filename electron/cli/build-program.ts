@@ -6,8 +6,10 @@ import { registerLint } from './commands/lint'
 import { registerLogsSummary } from './commands/logs-summary'
 import { registerServerAdd } from './commands/server-add'
 import { registerServerForgetKey } from './commands/server-forget-key'
+import { registerServerImportSshConfig } from './commands/server-import-ssh-config'
 import { registerServerList } from './commands/server-list'
 import { registerServerRemove } from './commands/server-remove'
+import { registerServerSecret } from './commands/server-secret'
 
 /** The `postdesk` command tree. Errors are thrown (exitOverride), never printed by commander itself. */
 export function buildProgram(ctx: CliContext, version: string): Command {
@@ -20,6 +22,8 @@ export function buildProgram(ctx: CliContext, version: string): Command {
   registerServerList(server, ctx)
   registerServerRemove(server, ctx)
   registerServerForgetKey(server, ctx)
+  registerServerImportSshConfig(server, ctx)
+  registerServerSecret(server, ctx)
   registerFacts(program, ctx)
   registerLint(program, { out: (s) => ctx.io.out(s), err: (s) => ctx.io.err(s), cwd: () => process.cwd(), setExitCode: ctx.setExitCode })
   registerDbCheck(program, ctx)

@@ -7,6 +7,7 @@ import { EventBatcher } from './event-batcher'
 import { isAllowedExternalUrl } from './external-links'
 import { createHandlers } from './handlers'
 import { registerIpc, senderCheck } from './ipc'
+import { appSecretStore } from './safe-storage-secrets'
 import { guardNavigation } from './navigation-guard'
 import { windowOptions } from './window-options'
 
@@ -17,8 +18,10 @@ const devUrl = process.env['ELECTRON_RENDERER_URL']
 async function main(): Promise<void> {
   await app.whenReady()
   const batcher = new EventBatcher(50)
+  const dataDir = resolveDataDir(process.env, app.getPath('userData'))
   const services = await createServices({
-    dataDir: resolveDataDir(process.env, app.getPath('userData')),
+    dataDir,
+    secrets: appSecretStore(dataDir),
     version: app.getVersion(),
     emit: (name, payload) => batcher.emit(name, payload),
     harness: false,

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { AppError } from '../../../shared/errors'
-import { HostKeyFingerprint, type ServerProfile } from '../../../shared/domain/server'
+import { InvalidArgumentError } from 'commander'
+import { AuthMethod, authMethods, HostKeyFingerprint, JumpHost, SudoMode, type ServerProfile } from '../../../shared/domain/server'
+import { parseJumpSpec } from '../../services/ssh-config/ssh-config-import'
 import { CliFailure, printJson, type CliContext } from '../cli-context'
 import { addressOf } from '../describe-server'
 import { formatCliError } from '../format-error'
@@ -11,7 +13,10 @@ interface AddOptions {
   host: string
   port?: number
   user: string
-  key: string
+  key?: string
+  auth?: AuthMethod[]
+  jump?: JumpHost[]
+  sudo?: SudoMode
   localAddress?: string
   acceptHostKey?: string
   json?: boolean
@@ -24,7 +29,10 @@ export function registerServerAdd(server: Command, ctx: CliContext): void {
     .requiredOption('--host <host>', 'host name or IP address')
     .option('--port <port>', 'SSH port (default 22)', parsePort)
     .requiredOption('--user <user>', 'login user')
-    .requiredOption('--key <file>', 'private key file (without passphrase)')
+    .option('--key <file>', 'private key file (its passphrase, if any: `postdesk server secret NAME --kind passphrase`)')
+    .option('--auth <methods>', `auth methods in the order tried, comma-separated: ${authMethods.join(', ')} (default: publickey with --key, else agent)`, parseAuth)
+    .option('--jump <[user@]host[:port]>', 'a jump host (ProxyJump); repeat for several hops, first hop first', collectJump, [] as JumpHost[])
+    .option('--sudo <mode>', 'how root commands run: none (login as root), sudo-n (NOPASSWD), sudo-S (stored sudo password on stdin)', parseSudo)
     .option('--local-address <ip>', 'local address to connect from')
     .option('--accept-host-key <fingerprint>', "the server's SHA256:… host key fingerprint, to connect and store it")
     .option('--json', 'print the profile as JSON')
@@ -38,7 +46,10 @@ export function registerServerAdd(server: Command, ctx: CliContext): void {
         host: o.host,
         port: o.port ?? 22,
         user: o.user,
-        keyPath: resolve(o.key),
+        ...(o.key ? { keyPath: resolve(o.key) } : {}),
+        ...(o.auth ? { authMethods: o.auth } : {}),
+        ...(o.jump?.length ? { jumpHosts: o.jump } : {}),
+        ...(o.sudo ? { sudo: o.sudo } : {}),
         ...(o.localAddress ? { localAddress: o.localAddress } : {}),
       })
       let hostKey: { algorithm: string; fingerprint: string } | undefined
@@ -64,4 +75,24 @@ function hint(p: ServerProfile): string {
     `Not connected yet: its host key is not known. Run \`postdesk facts ${p.id}\` to see the key's fingerprint, ` +
     `compare it with the server's (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then run \`postdesk facts ${p.id} --accept-host-key SHA256:…\`.\n`
   )
+}
+
+function parseAuth(v: string): AuthMethod[] {
+  const list = v.split(',').map((m) => m.trim()).filter(Boolean)
+  const bad = list.filter((m) => !AuthMethod.safeParse(m).success)
+  if (!list.length || bad.length) throw new InvalidArgumentError(`auth methods are ${authMethods.join(', ')}${bad.length ? `; not ${bad.join(', ')}` : ''}.`)
+  return list as AuthMethod[]
+}
+
+function parseSudo(v: string): SudoMode {
+  const r = SudoMode.safeParse(v)
+  if (!r.success) throw new InvalidArgumentError(`one of ${SudoMode.options.join(', ')}.`)
+  return r.data
+}
+
+function collectJump(v: string, previous: JumpHost[]): JumpHost[] {
+  const j = parseJumpSpec(v)
+  const parsed = JumpHost.safeParse({ host: j.host, port: j.port ?? 22, user: j.user ?? '' })
+  if (!parsed.success) throw new InvalidArgumentError('a jump host is user@host or user@host:port.')
+  return [...previous, parsed.data]
 }
