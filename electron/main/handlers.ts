@@ -42,6 +42,15 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
 
     'db.check': (i) => s.db.check(i.id, { rediscover: i.rediscover }),
 
+    'firewall.get': (i) => s.firewall.get(i.id),
+    'firewall.save': (i) => s.firewall.save(i.id, i.allowlist),
+    'firewall.status': (i) => s.firewall.status(i.id, { useUrl: i.useUrl }),
+    'firewall.preview': async (i) => s.firewall.preview(i.id, i.allowlist ? { ...i.allowlist, server: i.id } : undefined),
+    'firewall.apply': (i) => s.firewall.apply(i.id, i.allowlist ? { ...i.allowlist, server: i.id } : undefined, applyOptions(i)),
+    'firewall.refresh': (i) => s.firewall.refresh(i.id, { ...applyOptions(i), ...(i.entry ? { entry: i.entry } : {}), ...(i.address ? { address: i.address } : {}) }),
+    'firewall.block': (i) => s.firewall.block(i.id, i.address, { ...applyOptions(i), ...(i.reason ? { reason: i.reason } : {}) }),
+    'firewall.history': (i) => s.firewall.history(i.id),
+
     'journal.list': (i) => s.journal.list(i),
     'journal.export': (i) => s.journal.export(i.format, i.server ? { server: i.server } : {}),
 
@@ -55,4 +64,8 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
     'logs.cancelSearch': (i) => ({ cancelled: s.logs.cancelSearch(i.searchId) }),
     'logs.inject': (i) => ({ injected: s.logs.inject(i.followId, i.count, i.lines) }),
   }
+}
+
+function applyOptions(i: { acceptForeignRemoval?: boolean | undefined; confirmTimeoutSec?: number | undefined }): { acceptForeignRemoval?: boolean; confirmTimeoutSec?: number } {
+  return { ...(i.acceptForeignRemoval !== undefined ? { acceptForeignRemoval: i.acceptForeignRemoval } : {}), ...(i.confirmTimeoutSec !== undefined ? { confirmTimeoutSec: i.confirmTimeoutSec } : {}) }
 }

@@ -3,6 +3,8 @@ import { homedir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { CallRegistry } from './calls/call-registry'
 import { ScriptFactsService } from './facts/facts-service'
+import { FirewallService } from './firewall/firewall-service'
+import { freshRunner } from './firewall/fresh-runner'
 import { JsonlActivityJournal } from './journal/activity-journal'
 import { LogsService } from './logs/logs-service'
 import { JournaledProfileStore } from './profiles/journaled-profile-store'
@@ -73,6 +75,15 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     db,
     journal,
     settings: new JsonSettingsStore(o.dataDir),
+    firewall: new FirewallService({
+      dataDir: o.dataDir,
+      remote: connections,
+      // The proof after a firewall change: a new connection of its own (short handshake timeout, no reconnects).
+      fresh: freshRunner(() => new SshConnectionManager({ profiles, knownHosts, journal, emit: () => undefined, secrets, ...(agentPath ? { agentPath } : {}), ...o.ssh, readyTimeoutMs: Math.min(o.ssh?.readyTimeoutMs ?? 6000, 6000) })),
+      profiles,
+      journal,
+      emit: o.emit,
+    }),
     logs: new LogsService({
       transport: connections,
       resolveId: async (id) => (await profiles.get(id)).id,

@@ -10,6 +10,7 @@ import type { SshConfigImporter } from './ssh-config/ssh-config-importer'
 import type { RemoteWriteOptions, RemoteWriteResult } from './ssh/remote-files'
 import type { ExecBytesResult } from './ssh/run-command'
 import type { DbService } from './db/db-service'
+import type { FirewallService } from './firewall/firewall-service'
 
 /** How services publish events without knowing about Electron (main batches them to the renderer). */
 export type EmitEvent = <E extends EventName>(name: E, payload: Payload<E>) => void
@@ -95,6 +96,8 @@ export interface Services {
   db: DbService
   journal: ActivityJournal
   settings: SettingsStore
+  /** The home-IP allowlist and its confirmed apply (iptables, nftables, Apache). */
+  firewall: FirewallService
   /** Live mail logs: follow, search the rotated files. */
   logs: LogsService
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { appChannels } from './app'
 import { dbChannels } from './db'
+import { firewallChannels, firewallEvents } from './firewall'
 import { journalChannels, journalEvents } from './journal'
 import { logsChannels, logsEvents } from './logs'
 import { serversChannels, serversEvents } from './servers'
@@ -12,12 +13,14 @@ export const contract = {
   ...journalChannels,
   ...logsChannels,
   ...dbChannels,
+  ...firewallChannels,
 }
 /** Every main -> renderer event stream. */
 export const events = {
   ...serversEvents,
   ...journalEvents,
   ...logsEvents,
+  ...firewallEvents,
 }
 
 export type Contract = typeof contract
