@@ -9,6 +9,9 @@ import { registerServerForgetKey } from './commands/server-forget-key'
 import { registerServerImportSshConfig } from './commands/server-import-ssh-config'
 import { registerServerList } from './commands/server-list'
 import { registerServerRemove } from './commands/server-remove'
+import { registerQueue } from './commands/queue'
+import { registerService } from './commands/service'
+import { registerStatus } from './commands/status'
 import { registerServerSecret } from './commands/server-secret'
 
 /** The `postdesk` command tree. Errors are thrown (exitOverride), never printed by commander itself. */
@@ -25,6 +28,9 @@ export function buildProgram(ctx: CliContext, version: string): Command {
   registerServerImportSshConfig(server, ctx)
   registerServerSecret(server, ctx)
   registerFacts(program, ctx)
+  registerService(program, ctx)
+  registerQueue(program, ctx)
+  registerStatus(program, ctx)
   registerLint(program, { out: (s) => ctx.io.out(s), err: (s) => ctx.io.err(s), cwd: () => process.cwd(), setExitCode: ctx.setExitCode })
   registerDbCheck(program, ctx)
   registerLogsSummary(program, { out: (s) => ctx.io.out(s), stdin: process.stdin })

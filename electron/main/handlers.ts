@@ -51,6 +51,15 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
     'firewall.block': (i) => s.firewall.block(i.id, i.address, { ...applyOptions(i), ...(i.reason ? { reason: i.reason } : {}) }),
     'firewall.history': (i) => s.firewall.history(i.id),
 
+    'services.list': (i) => s.systemServices.overview(i.id),
+    'services.act': (i) => s.systemServices.act(i.id, i.service, i.action),
+    'services.undo': (i) => s.systemServices.undo(i.id, i.offerId),
+    'queue.list': (i) => s.queue.list(i.id),
+    'queue.show': (i) => s.queue.show(i.id, i.queueId),
+    'queue.act': (i) => s.queue.act(i.id, i.action, i.target),
+    'dashboard.get': (i) => s.dashboard.get(i.id),
+    'dashboard.certificate': (i) => s.dashboard.certificate(i.id, i.usedBy, i.path),
+
     'journal.list': (i) => s.journal.list(i),
     'journal.export': (i) => s.journal.export(i.format, i.server ? { server: i.server } : {}),
 

@@ -14,9 +14,13 @@ import { CipherSecretStore } from './secrets/cipher-secret-store'
 import type { SecretStore } from './secrets/secret-store'
 import { JsonSettingsStore } from './settings/settings-store'
 import { SshConfigImporter } from './ssh-config/ssh-config-importer'
+import { DashboardService } from './system/dashboard-service'
+import { QueueService } from './system/queue-service'
+import { ServiceManager } from './system/service-manager'
+import { ConfigBackupRegistry } from './system/undo-registry'
 import { SshConnectionManager } from './ssh/connection-manager'
 import { KnownHostsStore } from './ssh/host-key-store'
-import type { EmitEvent, Services } from './types'
+import type { EmitEvent, ExecOptions, Services } from './types'
 
 export interface CreateServicesOptions {
   dataDir: string
@@ -64,6 +68,11 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
   })
   // mysql2 over forwarded channels of the same SSH connection; credentials discovered on the server.
   const db = new DbService({ transport: connections, overrideOf: async (id) => profileDbOverride(await profiles.get(id)) })
+  const execAsRoot = (id: string, argv: string[], opts?: ExecOptions) => connections.execAsRoot(id, argv, opts)
+  const configBackups = new ConfigBackupRegistry(execAsRoot)
+  const systemServices = new ServiceManager({ execAsRoot, journal, undo: configBackups })
+  const queue = new QueueService({ execAsRoot, journal, postfixVersion: async (id) => (await facts.get(id)).postfix?.version ?? null })
+  const dashboard = new DashboardService({ execAsRoot, services: systemServices, queue, mailLog: async (id) => (await facts.get(id)).mailLog })
   return {
     info: { version: o.version, dataDir: o.dataDir, platform: process.platform, harness: o.harness },
     profiles,
@@ -92,6 +101,10 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
       mailLogHint: async (id) => (await facts.get(id)).mailLog,
       ...(o.logs ? { follow: o.logs } : {}),
     }),
+    systemServices,
+    configBackups,
+    queue,
+    dashboard,
   }
 }
 

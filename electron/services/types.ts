@@ -7,6 +7,10 @@ import type { LogsService } from './logs/logs-service'
 import type { CallRegistry } from './calls/call-registry'
 import type { SecretStore } from './secrets/secret-store'
 import type { SshConfigImporter } from './ssh-config/ssh-config-importer'
+import type { DashboardService } from './system/dashboard-service'
+import type { QueueService } from './system/queue-service'
+import type { ServiceManager } from './system/service-manager'
+import type { ConfigBackupRegistry } from './system/undo-registry'
 import type { RemoteWriteOptions, RemoteWriteResult } from './ssh/remote-files'
 import type { ExecBytesResult } from './ssh/run-command'
 import type { DbService } from './db/db-service'
@@ -100,4 +104,10 @@ export interface Services {
   firewall: FirewallService
   /** Live mail logs: follow, search the rotated files. */
   logs: LogsService
+  /** Init-system services: status, start/stop/restart/reload, verified. */
+  systemServices: ServiceManager
+  /** Config backups the configs area registers: the undo offered when a service fails to come back. */
+  configBackups: ConfigBackupRegistry
+  queue: QueueService
+  dashboard: DashboardService
 }

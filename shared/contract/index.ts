@@ -5,12 +5,14 @@ import { firewallChannels, firewallEvents } from './firewall'
 import { journalChannels, journalEvents } from './journal'
 import { logsChannels, logsEvents } from './logs'
 import { serversChannels, serversEvents } from './servers'
+import { systemChannels } from './system'
 
 /** Every request/response channel of the app. Add a section here and the compiler demands a handler. */
 export const contract = {
   ...appChannels,
   ...serversChannels,
   ...journalChannels,
+  ...systemChannels,
   ...logsChannels,
   ...dbChannels,
   ...firewallChannels,
