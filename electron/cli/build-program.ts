@@ -4,6 +4,7 @@ import { registerDbCheck } from './commands/db-check'
 import { registerFacts } from './commands/facts'
 import { registerLint } from './commands/lint'
 import { registerLogsSummary } from './commands/logs-summary'
+import { registerLogsTail, remoteLogBytes } from './commands/logs-tail'
 import { registerServerAdd } from './commands/server-add'
 import { registerServerForgetKey } from './commands/server-forget-key'
 import { registerServerImportSshConfig } from './commands/server-import-ssh-config'
@@ -33,7 +34,8 @@ export function buildProgram(ctx: CliContext, version: string): Command {
   registerStatus(program, ctx)
   registerLint(program, { out: (s) => ctx.io.out(s), err: (s) => ctx.io.err(s), cwd: () => process.cwd(), setExitCode: ctx.setExitCode })
   registerDbCheck(program, ctx)
-  registerLogsSummary(program, { out: (s) => ctx.io.out(s), stdin: process.stdin })
+  registerLogsSummary(program, { out: (s) => ctx.io.out(s), stdin: process.stdin, remote: (name) => remoteLogBytes(ctx, name) })
+  registerLogsTail(program, ctx)
 
   const quiet = (c: Command): void => {
     c.exitOverride()

@@ -98,7 +98,6 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
       resolveId: async (id) => (await profiles.get(id)).id,
       emit: o.emit,
       harness: o.harness,
-      mailLogHint: async (id) => (await facts.get(id)).mailLog,
       ...(o.logs ? { follow: o.logs } : {}),
     }),
     systemServices,

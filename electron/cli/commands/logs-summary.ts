@@ -7,6 +7,8 @@ import { summariseLogFile, summariseLogStream, type LogSummary } from '../../ser
 export interface LogsSummaryIo {
   out: (text: string) => void
   stdin: AsyncIterable<Uint8Array | string>
+  /** The bytes of a server's current mail log, read over SSH (for --server NAME). */
+  remote?: (server: string) => AsyncIterable<Uint8Array>
 }
 
 const processIo: LogsSummaryIo = {
@@ -19,17 +21,22 @@ export function registerLogsSummary(program: Command, io: LogsSummaryIo = proces
   const logs = program.commands.find((c) => c.name() === 'logs') ?? program.command('logs').description('mail logs: summaries, search, follow')
   logs
     .command('summary')
-    .description("pflogsumm's totals of a Postfix log (a file, or - for standard input)")
-    .argument('<file>', 'log file, or - to read standard input')
+    .description("pflogsumm's totals of a Postfix log (a file, - for standard input, or --server NAME)")
+    .argument('[file]', 'log file, or - to read standard input')
+    .option('--server <name>', "read the server's current mail log over SSH (nothing is copied to disk)")
     .option('--json', 'print {"totals": {…}} with pflogsumm\'s labels as keys')
     .option('--syslog-name <name>', "also count lines tagged NAME/daemon (pflogsumm's --syslog-name)")
-    .action(async (file: string, o: { json?: boolean; syslogName?: string }, cmd: Command) => {
+    .action(async (file: string | undefined, o: { json?: boolean; syslogName?: string; server?: string }, cmd: Command) => {
       const opts = o.syslogName ? { syslogName: o.syslogName } : {}
+      if ((file === undefined) === (o.server === undefined)) cmd.error('postdesk logs summary: give a FILE (or -) or --server NAME', { exitCode: 2 })
       let s: LogSummary
       try {
-        s = file === '-' ? await summariseLogStream(io.stdin, opts) : await summariseLogFile(file, opts)
+        if (o.server !== undefined) {
+          if (!io.remote) throw new Error('reading a server log is not available here')
+          s = await summariseLogStream(io.remote(o.server), opts)
+        } else s = file === '-' ? await summariseLogStream(io.stdin, opts) : await summariseLogFile(file as string, opts)
       } catch (e) {
-        cmd.error(`postdesk logs summary: cannot read ${file}: ${(e as Error).message}`, { exitCode: 1 })
+        cmd.error(`postdesk logs summary: cannot read ${o.server !== undefined ? `the log of ${o.server}` : file}: ${(e as Error).message}`, { exitCode: 1 })
       }
       if (o.json) io.out(JSON.stringify({ totals: s.totals, lines: s.lines, postfixLines: s.postfixLines }, null, 2) + '\n')
       else io.out(formatPflogsummTotals(s.totals))

@@ -101,6 +101,14 @@ export class LogsService {
     await Promise.all([...this.follows.keys()].map((id) => this.stop(id)))
   }
 
+  /** Streams the whole current log (the file, or the journal as syslog lines), e.g. for `logs summary --server`. */
+  async readCurrent(idOrName: string, handlers: StreamHandlers): Promise<{ exec: StreamingExec; source: LogSource }> {
+    const serverId = await this.o.resolveId(idOrName)
+    const source = await this.detectSource(serverId)
+    const argv = source.kind === 'file' ? ['cat', '--', source.path] : ['journalctl', '--no-pager', '-o', 'short', ...source.units.flatMap((u) => ['-u', u])]
+    return { exec: await this.o.transport.execStream(serverId, argv, handlers), source }
+  }
+
   /** Test harness only: generated lines (or the given ones) through a follow's pipeline. */
   inject(followId: string, count: number, lines?: string[]): number {
     if (!this.o.harness) throw new AppError('forbidden', 'Injecting log lines is only available in the test harness.')
