@@ -1,0 +1,120 @@
+// The mail data of each server (PostfixAdmin's tables), every operation one transaction: a failure,
+// bad input or a dropped link leaves the database as it was.
+import type {
+  AdminCreate,
+  AdminPatch,
+  AdminRow,
+  AliasCreate,
+  AliasDomainCreate,
+  AliasDomainPatch,
+  AliasDomainRow,
+  AliasPatch,
+  AliasRow,
+  DeleteSummary,
+  DomainCreate,
+  DomainPatch,
+  DomainRow,
+  ListQuery,
+  MailboxCreate,
+  MailboxPatch,
+  MailboxRow,
+  MailSettingsView,
+} from '../../../shared/domain/mail'
+import { parseEncryptSetting, rateEncryptScheme } from '../../../shared/mail/password-schemes'
+import type { PostfixAdminSettings } from '../../../shared/mail/postfixadmin-settings'
+import { AdminRepository } from './admin-repository'
+import { AliasDomainRepository } from './alias-domain-repository'
+import { AliasRepository } from './alias-repository'
+import { DomainRepository } from './domain-repository'
+import type { MailContext } from './mail-context'
+import { MailTables, type MailDatabase } from './mail-database'
+import { MailboxRepository } from './mailbox-repository'
+import { hashPassword } from './passwords/hash-password'
+
+export interface MailServiceOptions {
+  /** The server's database (DbService.transaction bound to the server). */
+  databaseOf(serverId: string): MailDatabase
+  /** The server's PostfixAdmin settings (its effective $CONF). */
+  settingsOf(serverId: string, opts?: { refresh?: boolean }): Promise<PostfixAdminSettings>
+  /** The `log` table's username column, e.g. `Postdesk (kenji@laptop)`. */
+  actor: string
+  /** Hashes a password per $CONF['encrypt'] (default: in-process hashPassword). */
+  hash?: (password: string, encrypt: string) => Promise<string>
+}
+
+type Page<T> = { rows: T[]; total: number }
+
+interface Repos {
+  domains: DomainRepository
+  mailboxes: MailboxRepository
+  aliases: AliasRepository
+  aliasDomains: AliasDomainRepository
+  admins: AdminRepository
+}
+
+export class MailService {
+  private readonly tables = new Map<string, MailTables>()
+
+  constructor(private readonly o: MailServiceOptions) {}
+
+  /** Runs fn in one transaction on the server's database with fresh repositories. */
+  async run<T>(serverId: string, fn: (r: Repos) => Promise<T>): Promise<T> {
+    const settings = await this.o.settingsOf(serverId)
+    let tables = this.tables.get(serverId)
+    if (!tables) this.tables.set(serverId, (tables = new MailTables(settings)))
+    const hash = this.o.hash ?? ((p: string, e: string) => hashPassword(p, e))
+    return this.o.databaseOf(serverId).transaction(async (q) => {
+      const c: MailContext = { q, tables, settings, actor: this.o.actor, hashPassword: (p) => hash(p, settings.encrypt) }
+      return fn({ domains: new DomainRepository(c), mailboxes: new MailboxRepository(c), aliases: new AliasRepository(c), aliasDomains: new AliasDomainRepository(c), admins: new AdminRepository(c) })
+    })
+  }
+
+  async settings(serverId: string, opts: { refresh?: boolean } = {}): Promise<MailSettingsView> {
+    const s = await this.o.settingsOf(serverId, opts)
+    if (opts.refresh) this.tables.delete(serverId)
+    const scheme = parseEncryptSetting(s.encrypt)
+    return {
+      encrypt: s.encrypt,
+      encryptStrength: scheme.kind === 'unsupported' ? 'unsupported' : rateEncryptScheme(scheme).strength,
+      quotaEnabled: s.quota,
+      domainQuotaEnabled: s.domainQuota,
+      quotaMultiplier: s.quotaMultiplier,
+      aliasDomainEnabled: s.aliasDomain,
+      passwordValidation: s.passwordValidation,
+      ...(s.minPasswordLength !== undefined ? { minPasswordLength: s.minPasswordLength } : {}),
+      defaults: { aliases: s.aliases, mailboxes: s.mailboxes, maxquota: s.maxquota, quota: s.domainQuotaDefault ?? -1, transport: s.transportDefault },
+      defaultAliases: s.defaultAliases,
+      logging: s.logging,
+    }
+  }
+
+  listDomains = (server: string, q: ListQuery): Promise<Page<DomainRow>> => this.run(server, (r) => r.domains.list(q))
+  getDomain = (server: string, domain: string): Promise<DomainRow> => this.run(server, (r) => r.domains.require(domain))
+  createDomain = (server: string, input: DomainCreate): Promise<DomainRow> => this.run(server, (r) => r.domains.create(input))
+  editDomain = (server: string, domain: string, patch: DomainPatch, version?: string): Promise<DomainRow> => this.run(server, (r) => r.domains.edit(domain, patch, version))
+  previewDeleteDomain = (server: string, domain: string): Promise<DeleteSummary> => this.run(server, (r) => r.domains.deletePreview(domain))
+  deleteDomain = (server: string, domain: string, version?: string): Promise<DeleteSummary> => this.run(server, (r) => r.domains.delete(domain, version))
+
+  listMailboxes = (server: string, domain: string | undefined, q: ListQuery): Promise<Page<MailboxRow>> => this.run(server, (r) => r.mailboxes.list(domain, q))
+  getMailbox = (server: string, username: string): Promise<MailboxRow> => this.run(server, (r) => r.mailboxes.require(username))
+  createMailbox = (server: string, input: MailboxCreate): Promise<MailboxRow> => this.run(server, (r) => r.mailboxes.create(input))
+  editMailbox = (server: string, username: string, patch: MailboxPatch, version?: string): Promise<MailboxRow> => this.run(server, (r) => r.mailboxes.edit(username, patch, version))
+  previewDeleteMailbox = (server: string, username: string): Promise<DeleteSummary> => this.run(server, (r) => r.mailboxes.deletePreview(username))
+  deleteMailbox = (server: string, username: string, version?: string): Promise<DeleteSummary> => this.run(server, (r) => r.mailboxes.delete(username, version))
+
+  listAliases = (server: string, domain: string | undefined, q: ListQuery, includeMailboxes = false): Promise<Page<AliasRow>> => this.run(server, (r) => r.aliases.list(domain, q, { includeMailboxes }))
+  getAlias = (server: string, address: string): Promise<AliasRow> => this.run(server, (r) => r.aliases.require(address))
+  createAlias = (server: string, input: AliasCreate): Promise<AliasRow> => this.run(server, (r) => r.aliases.create(input))
+  editAlias = (server: string, address: string, patch: AliasPatch, version?: string): Promise<AliasRow> => this.run(server, (r) => r.aliases.edit(address, patch, version))
+  deleteAlias = (server: string, address: string, version?: string): Promise<DeleteSummary> => this.run(server, (r) => r.aliases.delete(address, version))
+
+  listAliasDomains = (server: string, q: ListQuery): Promise<Page<AliasDomainRow>> => this.run(server, (r) => r.aliasDomains.list(q))
+  createAliasDomain = (server: string, input: AliasDomainCreate): Promise<AliasDomainRow> => this.run(server, (r) => r.aliasDomains.create(input))
+  editAliasDomain = (server: string, aliasDomain: string, patch: AliasDomainPatch, version?: string): Promise<AliasDomainRow> => this.run(server, (r) => r.aliasDomains.edit(aliasDomain, patch, version))
+  deleteAliasDomain = (server: string, aliasDomain: string, version?: string): Promise<DeleteSummary> => this.run(server, (r) => r.aliasDomains.delete(aliasDomain, version))
+
+  listAdmins = (server: string, q: ListQuery): Promise<Page<AdminRow>> => this.run(server, (r) => r.admins.list(q))
+  createAdmin = (server: string, input: AdminCreate): Promise<AdminRow> => this.run(server, (r) => r.admins.create(input))
+  editAdmin = (server: string, username: string, patch: AdminPatch, version?: string): Promise<AdminRow> => this.run(server, (r) => r.admins.edit(username, patch, version))
+  deleteAdmin = (server: string, username: string, version?: string): Promise<DeleteSummary> => this.run(server, (r) => r.admins.delete(username, version))
+}
