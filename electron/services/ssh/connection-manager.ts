@@ -332,7 +332,7 @@ export class SshConnectionManager implements ConnectionManager {
     const delayMs = Math.min(this.reconnectMaxMs, this.reconnectInitialMs * 2 ** Math.min(entry.failures, 16))
     entry.failures++
     entry.retryInSec = Math.round(delayMs / 100) / 10
-    this.setState(id, entry, 'reconnecting', reason, `${reason} Reconnecting in ${entry.retryInSec} s (attempt ${entry.failures}).`)
+    this.setState(id, entry, 'reconnecting', reason, `${reason.replace(/\.?$/, '.')} Reconnecting in ${entry.retryInSec} s (attempt ${entry.failures}).`)
     entry.retryTimer = setTimeout(() => {
       entry.retryTimer = undefined
       entry.retryInSec = undefined

@@ -1,12 +1,20 @@
 // First: zod must be told not to probe for eval before any schema is built.
 import './zod-csp'
 import type { z } from 'zod'
-import { NewServer } from '../../../shared/domain/server'
+import { NewServer, type AuthMethod, type ServerProfile, type SudoMode } from '../../../shared/domain/server'
 
-export type ServerField = 'name' | 'host' | 'port' | 'user' | 'keyPath' | 'localAddress'
-export const serverFields: readonly ServerField[] = ['name', 'host', 'port', 'user', 'keyPath', 'localAddress']
+export type ServerField = 'name' | 'host' | 'port' | 'user' | 'keyPath' | 'localAddress' | 'authMethods' | 'jumpHosts'
+export const serverFields: readonly ServerField[] = ['name', 'host', 'port', 'user', 'keyPath', 'localAddress', 'authMethods', 'jumpHosts']
 
-/** What the form holds: strings as typed (the port input may be empty). */
+/** One ProxyJump hop as typed. */
+export interface JumpHostValues {
+  host: string
+  port: string | number
+  user: string
+  keyPath: string
+}
+
+/** What the form holds: strings as typed (the port input may be empty). The newer fields are optional. */
 export interface ServerFormValues {
   name: string
   host: string
@@ -14,24 +22,51 @@ export interface ServerFormValues {
   user: string
   keyPath: string
   localAddress: string
+  /** The enabled methods, in the order tried. */
+  authMethods?: AuthMethod[]
+  jumpHosts?: JumpHostValues[]
+  sudo?: SudoMode
 }
 
 /** An i18n key under `validation.` and its named values. */
 export interface FieldError {
-  key: 'required' | 'tooLong' | 'invalidHost' | 'invalidPort' | 'invalidUser' | 'invalidIp' | 'invalid'
+  key: 'required' | 'tooLong' | 'invalidHost' | 'invalidPort' | 'invalidUser' | 'invalidIp' | 'invalid' | 'noMethod' | 'invalidJump'
   params?: Record<string, unknown>
 }
 
+const toPort = (p: string | number) => (typeof p === 'number' ? p : p.trim() === '' ? Number.NaN : Number(p))
+
 export function toCandidate(v: ServerFormValues): z.input<typeof NewServer> {
-  const port = typeof v.port === 'number' ? v.port : v.port.trim() === '' ? Number.NaN : Number(v.port)
   const localAddress = v.localAddress.trim()
+  const keyPath = v.keyPath
   return {
     name: v.name,
     host: v.host.trim(),
-    port,
+    port: toPort(v.port),
     user: v.user,
-    keyPath: v.keyPath,
+    // An empty key field means "no key file" (agent or password only); the schema then says if one is needed.
+    ...(keyPath !== '' ? { keyPath } : {}),
     ...(localAddress ? { localAddress } : {}),
+    ...(v.authMethods ? { authMethods: v.authMethods } : {}),
+    ...(v.jumpHosts?.length
+      ? { jumpHosts: v.jumpHosts.map((j) => ({ host: j.host.trim(), port: toPort(j.port), user: j.user, ...(j.keyPath.trim() ? { keyPath: j.keyPath } : {}) })) }
+      : {}),
+    ...(v.sudo && v.sudo !== 'none' ? { sudo: v.sudo } : {}),
+  }
+}
+
+/** A stored profile as form values (the editor's starting point). */
+export function profileToValues(p: ServerProfile, effectiveMethods: AuthMethod[]): ServerFormValues {
+  return {
+    name: p.name,
+    host: p.host,
+    port: p.port,
+    user: p.user,
+    keyPath: p.keyPath ?? '',
+    localAddress: p.localAddress ?? '',
+    authMethods: effectiveMethods,
+    jumpHosts: (p.jumpHosts ?? []).map((j) => ({ host: j.host, port: j.port, user: j.user, keyPath: j.keyPath ?? '' })),
+    sudo: p.sudo ?? 'none',
   }
 }
 
@@ -42,10 +77,14 @@ const invalidKey: Record<ServerField, FieldError['key']> = {
   user: 'invalidUser',
   keyPath: 'invalid',
   localAddress: 'invalidIp',
+  authMethods: 'noMethod',
+  jumpHosts: 'invalidJump',
 }
 
 function toFieldError(field: ServerField, issue: z.core.$ZodIssue, raw: unknown): FieldError {
   if (field === 'port') return { key: typeof raw === 'string' && raw.trim() === '' ? 'required' : 'invalidPort' }
+  if (field === 'jumpHosts') return { key: 'invalidJump', params: { n: Number(issue.path[1] ?? 0) + 1 } }
+  if (field === 'keyPath' && issue.code === 'custom') return { key: 'required' }
   if (issue.code === 'too_small' && issue.origin === 'string') return { key: 'required' }
   if (issue.code === 'too_big' && issue.origin === 'string') return { key: 'tooLong', params: { max: Number(issue.maximum) } }
   return { key: invalidKey[field] }
@@ -60,7 +99,7 @@ export function validateServerForm(v: ServerFormValues): { ok: true; value: NewS
     const field = issue.path[0]
     if (typeof field !== 'string' || !(serverFields as readonly string[]).includes(field)) continue
     const f = field as ServerField
-    errors[f] ??= toFieldError(f, issue, v[f])
+    errors[f] ??= toFieldError(f, issue, f === 'jumpHosts' || f === 'authMethods' ? undefined : v[f])
   }
   return { ok: false, errors }
 }

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { ConnectionState, ConnectionStatus, NewServer, ServerProfile } from '../../../shared/domain/server'
+import type { ConnectionEvent, ConnectionState, ConnectionStatus, NewServer, SecretKind, ServerProfile } from '../../../shared/domain/server'
 import { call, isApiError } from '../api/call'
 import { t } from '../i18n'
 import { useToastsStore } from './toasts'
@@ -32,6 +32,8 @@ export const useServersStore = defineStore('servers', () => {
   /** Servers with a connect/disconnect call in flight. */
   const pending = ref<Record<string, 'connect' | 'disconnect'>>({})
   const hostKeyPrompt = ref<HostKeyPrompt | null>(null)
+  /** The connection-events log per server, as last fetched (the main process keeps the real one). */
+  const events = ref<Record<string, ConnectionEvent[]>>({})
   let unsubscribe: (() => void) | null = null
 
   const byId = (id: string | undefined): ServerProfile | undefined => profiles.value.find((p) => p.id === id)
@@ -43,7 +45,17 @@ export const useServersStore = defineStore('servers', () => {
   }
 
   function subscribe(): void {
-    unsubscribe ??= window.api.servers.onConnectionState((status) => track(status))
+    unsubscribe ??= window.api.servers.onConnectionState((status) => {
+      track(status)
+      // A server whose log is on screen gets it refreshed with each state change.
+      if (events.value[status.serverId]) void loadEvents(status.serverId)
+    })
+  }
+
+  async function loadEvents(id: string): Promise<ConnectionEvent[]> {
+    const list = await call(window.api.servers.connectionEvents({ id }))
+    events.value = { ...events.value, [id]: list }
+    return list
   }
 
   async function load(): Promise<void> {
@@ -64,6 +76,45 @@ export const useServersStore = defineStore('servers', () => {
     const profile = await call(window.api.servers.add(input))
     profiles.value = [...profiles.value.filter((p) => p.id !== profile.id), profile]
     return profile
+  }
+
+  async function update(id: string, input: NewServer): Promise<ServerProfile> {
+    const profile = await call(window.api.servers.update({ id, profile: input }))
+    profiles.value = profiles.value.map((p) => (p.id === id ? profile : p))
+    return profile
+  }
+
+  /** Which secrets are stored for a server (never their values) and how they are protected. */
+  async function secrets(id: string): Promise<{ kinds: SecretKind[]; protection: string }> {
+    return call(window.api.servers.secrets({ id }))
+  }
+  async function setSecret(id: string, kind: SecretKind, value: string): Promise<SecretKind[]> {
+    return (await call(window.api.servers.setSecret({ id, kind, value }))).kinds
+  }
+  async function clearSecret(id: string, kind: SecretKind): Promise<SecretKind[]> {
+    return (await call(window.api.servers.clearSecret({ id, kind }))).kinds
+  }
+
+  /** Imports hosts of an ssh config; the new profiles join the list. */
+  async function importSshConfig(hosts: string[], file?: string) {
+    const result = await call(window.api.servers.importSshConfig(file ? { hosts, file } : { hosts }))
+    profiles.value = [...profiles.value, ...result.added.filter((a) => !profiles.value.some((p) => p.id === a.id))]
+    return result
+  }
+
+  /** Drops the connection and opens a new one now (also skips the wait of a pending reconnect). */
+  async function reconnect(id: string): Promise<void> {
+    const profile = byId(id)
+    if (!profile || pending.value[id]) return
+    pending.value = { ...pending.value, [id]: 'connect' }
+    try {
+      track(await call(window.api.servers.reconnect({ id })))
+    } catch (e) {
+      useToastsStore().error(e)
+    } finally {
+      const { [id]: _done, ...rest } = pending.value
+      pending.value = rest
+    }
   }
 
   async function remove(id: string): Promise<void> {
@@ -149,10 +200,18 @@ export const useServersStore = defineStore('servers', () => {
     pending,
     hostKeyPrompt,
     connectedCount,
+    events,
     byId,
     stateOf,
     load,
+    loadEvents,
     add,
+    update,
+    secrets,
+    setSecret,
+    clearSecret,
+    importSshConfig,
+    reconnect,
     remove,
     connect,
     acceptHostKey,

@@ -7,7 +7,7 @@ import { EventBatcher } from '../../../electron/main/event-batcher'
 import { isAllowedExternalUrl } from '../../../electron/main/external-links'
 import { createHandlers } from '../../../electron/main/handlers'
 import { registerIpc, senderCheck } from '../../../electron/main/ipc'
-import { createServices } from '../../../electron/services/create-services'
+import { createServices, type CreateServicesOptions } from '../../../electron/services/create-services'
 import type { Services } from '../../../electron/services/types'
 import { WsIpcMain } from './ws-ipc-main'
 
@@ -35,12 +35,12 @@ export interface Harness {
  * Serves the built renderer and hosts the real services behind the real IPC registration;
  * the browser reaches them through the real preload bundle over a WebSocket (see preload-shim.ts).
  */
-export async function startHarness(opts: { rendererDir?: string; dataDir?: string; port?: number } = {}): Promise<Harness> {
+export async function startHarness(opts: { rendererDir?: string; dataDir?: string; port?: number; services?: Partial<CreateServicesOptions> } = {}): Promise<Harness> {
   const rendererDir = resolve(opts.rendererDir ?? 'out/renderer')
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`no built renderer in ${rendererDir}: run \`npm run build\` first`)
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'postdesk-e2e-'))
   const batcher = new EventBatcher(50)
-  const services = await createServices({ dataDir, version: '0.0.0-harness', emit: (n, p) => batcher.emit(n, p), harness: true })
+  const services = await createServices({ dataDir, version: '0.0.0-harness', emit: (n, p) => batcher.emit(n, p), harness: true, ...opts.services })
   const openedExternal: string[] = []
   const ipc = new WsIpcMain()
 

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
+import type { CreateServicesOptions } from '../../../electron/services/create-services'
 import { startHarness, type Harness } from '../harness/server'
 import { wrapPreload } from '../harness/preload-shim'
 
@@ -18,8 +19,8 @@ export interface App {
 }
 
 /** The built renderer in Debian's Chromium, wired to the real preload and the real services. */
-export async function openApp(opts: { dataDir?: string; colorScheme?: 'light' | 'dark'; locale?: string } = {}): Promise<App> {
-  const harness = await startHarness(opts.dataDir ? { dataDir: opts.dataDir } : {})
+export async function openApp(opts: { dataDir?: string; colorScheme?: 'light' | 'dark'; locale?: string; services?: Partial<CreateServicesOptions> } = {}): Promise<App> {
+  const harness = await startHarness({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.services ? { services: opts.services } : {}) })
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
