@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openApp, type App } from './support/app'
+
+interface Conn {
+  host: string
+  port: number
+  user: string
+  keyPath: string
+  hostKeySha256: string
+}
+const conn = JSON.parse(readFileSync('test/vps/.state/connection.json', 'utf8')) as Conn
+const SENDER = `pd-e2e-${process.pid}@example.test`
+
+// The dashboard tiles, the services page (restart dovecot, see it come back) and the mail queue
+// (hold and release a deferred message), through the real renderer, preload, IPC and services.
+describe('services, mail queue and the dashboard', () => {
+  let app: App
+  let id = ''
+  let qid = ''
+  const root = (argv: string[], stdin?: string) => app.harness.services.connections.exec(id, argv, { timeoutMs: 60_000, ...(stdin ? { stdin } : {}) })
+  const queueOf = async (q: string) => {
+    const r = await root(['postqueue', '-j'])
+    return r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { queue_id: string; queue_name: string }).find((m) => m.queue_id === q)?.queue_name
+  }
+
+  beforeAll(async () => {
+    app = await openApp()
+    const s = app.harness.services
+    const p = await s.profiles.add({ name: 'Services VPS', host: conn.host, port: conn.port, user: conn.user, keyPath: conn.keyPath })
+    id = p.id
+    await s.connections.connect(p.id, { acceptFingerprint: conn.hostKeySha256 })
+    // One message that cannot be delivered (.invalid does not resolve): deferred at once.
+    await root(['sendmail', '-f', SENDER, 'someone@defer.invalid'], 'Subject: =?UTF-8?B?44OG44K544OI?=\nContent-Type: text/plain; charset=UTF-8\n\nhello\n')
+    const end = Date.now() + 30_000
+    while (!qid && Date.now() < end) {
+      const r = await root(['postqueue', '-j'])
+      qid = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { queue_id: string; queue_name: string; sender: string }).find((m) => m.sender === SENDER && m.queue_name === 'deferred')?.queue_id ?? ''
+      if (!qid) await new Promise((r) => setTimeout(r, 300))
+    }
+    expect(qid).not.toBe('')
+    await app.page.reload()
+  })
+  afterAll(async () => {
+    if (id && qid) await root(['postsuper', '-d', qid]).catch(() => undefined)
+    // Dovecot must be running for everyone else, whatever happened here.
+    if (id) await root(['sh', '-c', 'service dovecot status >/dev/null 2>&1 || service dovecot start </dev/null >/dev/null 2>&1; exit 0']).catch(() => undefined)
+    await app?.close()
+  })
+
+  it('shows the dashboard tiles of the test server', async () => {
+    const { page } = app
+    await page.getByTestId('server-item-services-vps').click()
+    await page.getByTestId('tile-services').waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('tile-service-postfix').getAttribute('data-running')).toBe('true')
+    expect(await page.getByTestId('tile-service-dovecot').getAttribute('data-running')).toBe('true')
+    expect(Number(await page.getByTestId('tile-queue-total').textContent())).toBeGreaterThanOrEqual(1)
+    expect(await page.getByTestId('tile-cert-postfix').getAttribute('data-state')).toBe('ok')
+    expect(await page.getByTestId('tile-home-ip').textContent()).toMatch(/Not set up/)
+    expect(await page.getByTestId('tile-today-delivered').textContent()).toMatch(/^\d+$/)
+    await app.shot('services-01-dashboard-en')
+  })
+
+  it('restarts dovecot from the services page and sees it come back with its ports', async () => {
+    const { page } = app
+    await page.getByTestId('tile-services').click()
+    await page.getByTestId('services-table').waitFor({ timeout: 60_000 })
+    const row = page.getByTestId('service-dovecot')
+    expect(await row.getAttribute('data-running')).toBe('true')
+    const pidBefore = (await app.harness.services.systemServices.status(id, 'dovecot')).pid
+    await app.shot('services-02-services-en')
+    await page.getByTestId('service-dovecot-restart').click()
+    await page.getByTestId('service-busy').waitFor()
+    await expect.poll(() => page.getByTestId('service-busy').count(), { timeout: 60_000 }).toBe(0)
+    expect(await page.getByTestId('service-failure').count()).toBe(0)
+    expect(await row.getAttribute('data-running')).toBe('true')
+    expect(await row.getByTestId('service-ports').textContent()).toMatch(/143/)
+    const after = await app.harness.services.systemServices.status(id, 'dovecot')
+    expect(after.running).toBe(true)
+    expect(after.pid).not.toBe(pidBefore)
+    // Stopping asks first and says what it interrupts; cancelled here.
+    await page.getByTestId('service-dovecot-stop').click()
+    expect(await page.getByTestId('service-interrupts').textContent()).toMatch(/IMAP and POP3/)
+    await app.shot('services-03-confirm-stop-en')
+    await page.getByTestId('confirm-cancel').click()
+    expect((await app.harness.services.systemServices.status(id, 'dovecot')).running).toBe(true)
+  })
+
+  it('holds and releases the deferred message from the queue tab', async () => {
+    const { page } = app
+    await page.getByTestId('tab-queue').click()
+    const row = page.getByTestId(`queue-row-${qid}`)
+    await row.waitFor({ timeout: 60_000 })
+    expect(await row.getAttribute('data-queue')).toBe('deferred')
+    expect(await row.getByTestId('queue-reason').first().textContent()).toMatch(/defer\.invalid/)
+    await page.getByTestId('queue-search').fill(SENDER)
+    expect(await page.locator('[data-testid^="queue-row-"]').count()).toBe(1)
+    await page.getByTestId(`queue-check-${qid}`).check()
+    await app.shot('services-04-queue-en')
+    await page.getByTestId('queue-hold').click()
+    await expect.poll(() => row.getAttribute('data-queue'), { timeout: 30_000 }).toBe('hold')
+    expect(await queueOf(qid)).toBe('hold')
+    await page.getByTestId(`queue-show-${qid}`).click()
+    await expect.poll(() => page.getByTestId('queue-message-headers').textContent()).toMatch(/テスト/)
+    await app.shot('services-05-message-en')
+    await page.keyboard.press('Escape')
+    await page.getByTestId(`queue-check-${qid}`).check()
+    await page.getByTestId('queue-release').click()
+    await expect.poll(() => row.getAttribute('data-queue'), { timeout: 30_000 }).toBe('deferred')
+    expect(await queueOf(qid)).toBe('deferred')
+  })
+
+  it('reads in Japanese', async () => {
+    const { page } = app
+    await app.harness.services.settings.set({ locale: 'ja' })
+    await page.reload()
+    await page.getByTestId('server-item-services-vps').click()
+    await page.getByTestId('tile-services').waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('tile-services').textContent()).toMatch(/すべて稼働中/)
+    await app.shot('services-06-dashboard-ja')
+    await page.getByTestId('tile-services').click()
+    await page.getByTestId('services-table').waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('services-table').textContent()).toMatch(/稼働中/)
+    await app.shot('services-07-services-ja')
+    await page.getByTestId('tab-queue').click()
+    await page.getByTestId(`queue-row-${qid}`).waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('queue-counts').textContent()).toMatch(/遅延/)
+    await app.shot('services-08-queue-ja')
+    expect(app.consoleErrors.filter((e) => !e.includes("WebSocket connection to 'ws://__ipc/'"))).toEqual([])
+  })
+})
