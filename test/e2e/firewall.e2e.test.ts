@@ -28,7 +28,7 @@ describe('firewall: home IP changed, one-click refresh', () => {
     blocked: [],
   })
   const openFirewall = async () => {
-    await app.page.evaluate((sid) => (location.hash = `#/servers/${sid}/firewall`), id)
+    await app.page.evaluate(`location.hash = '#/servers/${id}/firewall'`)
     await app.page.getByTestId('firewall-view').waitFor()
   }
 

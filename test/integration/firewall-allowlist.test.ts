@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Allowlist } from '../../shared/domain/firewall'
 import { foreignIptables } from '../../shared/firewall/iptables-rules'
 import { foreignNft } from '../../shared/firewall/nft-rules'
-import { POSTDESK_BIN } from '../unit/support/run-postdesk'
+import { POSTDESK_BIN, runPostdesk } from '../unit/support/run-postdesk'
 import { ADDR_A, ADDR_B, flushPostdeskFirewall, iptablesSave, nftRuleset, nsRun, nsTry, pendingTxns, reachableFrom, waitFor } from './support/vps-firewall'
 import { vpsServices, type VpsServices } from './support/vps-services'
 
@@ -178,6 +178,41 @@ for (const backend of ['iptables', 'nftables'] as const) {
     })
   })
 }
+
+describe('postdesk allowlist / block (CLI)', () => {
+  it('status --json shows the change; refresh confirms; block of its own address exits non-zero after the server rolled back', async () => {
+    cleanup()
+    const a = await client(undefined, ADDR_A)
+    await a.services.firewall.save(a.profile.id, allowlist(a.profile.id, 'nftables', `${persistDir}/cli.nft`))
+    await a.services.connections.closeAll()
+    const home = a.dataDir
+    const file = join(home, 'profiles.json')
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(`"localAddress": "${ADDR_A}"`, `"localAddress": "${ADDR_B}"`))
+
+    const st = await runPostdesk(home, ['allowlist', 'status', 'fw', '--json'])
+    expect(st.code, st.stderr).toBe(0)
+    expect(JSON.parse(st.stdout)).toMatchObject({ home: { fromSsh: ADDR_B }, change: { entry: 'home', from: ADDR_A, to: ADDR_B }, backends: { chosen: 'nftables' } })
+    const human = await runPostdesk(home, ['allowlist', 'status', 'fw'])
+    expect(human.stdout).toContain(`changed from ${ADDR_A} to ${ADDR_B}`)
+
+    const r = await runPostdesk(home, ['allowlist', 'refresh', 'fw', '--confirm-timeout', '15', '--json'], { timeoutMs: 60_000 })
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'confirmed', confirmedFrom: ADDR_B, rollbackFired: false })
+    expect(await reachableFrom(ADDR_B, PORT)).toBe(true)
+    expect(await reachableFrom(ADDR_A, PORT)).toBe(false)
+
+    const refused = await runPostdesk(home, ['block', 'fw', ADDR_B])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/would block your own SSH access/)
+    const b = await runPostdesk(home, ['block', 'fw', ADDR_B, '--fault-self-block', '--confirm-timeout', '10', '--json'], { timeoutMs: 90_000 })
+    expect(b.code).toBe(1)
+    expect(b.stderr).toMatch(/^postdesk: rolled-back: /)
+    expect(JSON.parse(b.stdout)).toMatchObject({ error: { code: 'remote-failed', detail: { result: { outcome: 'rolled-back', rollbackFired: true } } } })
+    expect(await reachableFrom(ADDR_B, 22)).toBe(true)
+    expect(await reachableFrom(ADDR_B, PORT)).toBe(true)
+    cleanup()
+  })
+})
 
 describe('Apache block for PostfixAdmin (Require ip, apachectl -t, graceful)', () => {
   const conf = '/etc/apache2/conf-enabled/zz-postdesk-it.conf'

@@ -216,8 +216,8 @@ export class FirewallService {
       const probes = await this.probe(id, next, state.clientIp, sshPort)
       this.progress(id, 'persist')
       t = Date.now()
-      const persistNote = await this.persist(id, backend, next, state).catch((e: unknown) => `not persisted: ${toErrorShape(e).message}`)
-      await this.o.remote.exec(id, ['sh', '-c', cleanupScript(txnId)]).catch(() => undefined)
+      // One round trip: save the rules where the distribution loads them, and remove the decided transaction.
+      const persistNote = await this.persist(id, backend, next, state, cleanupScript(txnId)).catch((e: unknown) => `not persisted: ${toErrorShape(e).message}`)
       timings['persist'] = Date.now() - t
       await this.store.update(id, (s) => ({ ...s, allowlist: next, applied: preview.after }))
       const message = `Confirmed through a fresh SSH connection${confirmed.from ? ` from ${confirmed.from}` : ''}; the rollback was cancelled. ${persistNote}`
@@ -334,14 +334,18 @@ export class FirewallService {
     return []
   }
 
-  private async persist(id: string, backend: FirewallBackend, next: Allowlist, state: ServerState): Promise<string> {
-    if (next.persistPath === null) return 'Not persisted (persistence is off for this server).'
+  private async persist(id: string, backend: FirewallBackend, next: Allowlist, state: ServerState, cleanup: string): Promise<string> {
+    const done = async (note: string) => {
+      await this.o.remote.exec(id, ['sh', '-c', cleanup]).catch(() => undefined)
+      return note
+    }
+    if (next.persistPath === null) return done('Not persisted (persistence is off for this server).')
     let script: string
     let where: string
     if (backend === 'iptables') {
       const custom = next.persistPath
       const v4 = custom ?? (state.keys['sysconfig'] ? '/etc/sysconfig/iptables' : state.keys['etc_iptables'] ? '/etc/iptables/rules.v4' : undefined)
-      if (!v4) return 'Not persisted: neither /etc/sysconfig nor /etc/iptables exists (install iptables-persistent, or set a persistence path).'
+      if (!v4) return done('Not persisted: neither /etc/sysconfig nor /etc/iptables exists (install iptables-persistent, or set a persistence path).')
       const v6 = custom ? `${custom}.v6` : v4 === '/etc/sysconfig/iptables' ? '/etc/sysconfig/ip6tables' : '/etc/iptables/rules.v6'
       script = `iptables-save > ${shellQuote([v4])}.postdesk-tmp && mv ${shellQuote([v4])}.postdesk-tmp ${shellQuote([v4])}` + (state.ip6tables ? ` && ip6tables-save > ${shellQuote([v6])}.postdesk-tmp && mv ${shellQuote([v6])}.postdesk-tmp ${shellQuote([v6])}` : '')
       where = v4
@@ -352,7 +356,7 @@ export class FirewallService {
       if (next.persistPath === undefined) script += ` && { grep -qxF ${shellQuote([include])} /etc/nftables.conf || printf '%s\\n' ${shellQuote([include])} >> /etc/nftables.conf; }`
       where = path
     }
-    const r = await this.o.remote.exec(id, ['sh', '-c', script], { timeoutMs: 15_000 })
+    const r = await this.o.remote.exec(id, ['sh', '-c', `${cleanup}; ${script}`], { timeoutMs: 15_000 })
     if (r.code !== 0) throw new AppError('remote-failed', (r.stderr || r.stdout).trim().slice(0, 300))
     return `Saved to ${where}.`
   }
