@@ -67,7 +67,7 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     generationOf: (id) => connections.generationOf(id),
   })
   // mysql2 over forwarded channels of the same SSH connection; credentials discovered on the server.
-  const db = new DbService({ transport: connections, overrideOf: async (id) => profileDbOverride(await profiles.get(id)) })
+  const db = new DbService({ transport: connections, secrets, overrideOf: async (id) => profileDbOverride(await profiles.get(id)) })
   const execAsRoot = (id: string, argv: string[], opts?: ExecOptions) => connections.execAsRoot(id, argv, opts)
   const configBackups = new ConfigBackupRegistry(execAsRoot)
   const systemServices = new ServiceManager({ execAsRoot, journal, undo: configBackups })

@@ -1,5 +1,13 @@
 import { z } from 'zod'
-import { HostName, Port } from './server'
+
+// Kept here rather than imported from ./server, which imports DbOverride (no import cycle).
+const HostName = z
+  .string()
+  .trim()
+  .min(1, 'required')
+  .max(253)
+  .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$/, 'not a host name or IP address')
+const Port = z.number().int().min(1).max(65535)
 
 /** Where the database credentials came from, in the order they are tried. */
 export const DbCredentialSource = z.enum([

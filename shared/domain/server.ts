@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DbOverride } from './db'
 
 // Hostname or IP literal; kept permissive (IDN hosts arrive as punycode from the form).
 const hostRe = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$/
@@ -58,6 +59,8 @@ const profileFields = {
   /** ProxyJump hops, first to last; each has its own host-key check. */
   jumpHosts: z.array(JumpHost).max(5).optional(),
   sudo: SudoMode.optional(),
+  /** Database connection settings that replace what is discovered on the server; its password is a secret of kind `db`. */
+  db: DbOverride.optional(),
 }
 
 /** The auth methods a profile tries, in order. */

@@ -36,6 +36,10 @@ function dbService(o: { override?: DbOverride; secret?: string; discovery?: Disc
       commands.push({ argv, ...(typeof opts?.stdin === 'string' ? { stdin: opts.stdin } : {}) })
       return transport.exec(id, argv, opts)
     },
+    execAsRoot: (id, argv, opts) => {
+      commands.push({ argv, ...(typeof opts?.stdin === 'string' ? { stdin: opts.stdin } : {}) })
+      return transport.execAsRoot(id, argv, opts)
+    },
     openStream: (id, target, opts) => transport.openStream(id, target, opts),
     connect: (id) => transport.connect(id),
     generationOf: (id) => transport.generationOf(id),
@@ -160,6 +164,25 @@ describe('credential discovery on the server', () => {
     expect(c).toMatchObject({ source: 'override', sourceFile: null, via: 'tcp', endpoint: '127.0.0.1:3306', warnings: [] })
     expect(commands.some((r) => r.argv.includes('cat') || r.argv[0]?.endsWith('php'))).toBe(false)
     db.closeAll()
+  })
+
+  it("the profile's DB override and the DB password in the SecretStore, through the app's own wiring", async () => {
+    const { conn } = vps
+    const v = await vpsServices({ name: 'db override', profile: { db: { host: '127.0.0.1', port: 3306, user: conn.db.user, name: conn.db.name } } })
+    expect((await v.services.profiles.get(v.profile.id)).db).toEqual({ host: '127.0.0.1', port: 3306, user: conn.db.user, name: conn.db.name })
+    await v.services.secrets.set(v.profile.id, 'db', conn.db.password)
+    await v.services.connections.connect(v.profile.id, { acceptFingerprint: conn.hostKeySha256 })
+    const c = await v.services.db.check(v.profile.id)
+    expect(c).toMatchObject({ source: 'override', sourceFile: null, via: 'tcp', endpoint: '127.0.0.1:3306', user: conn.db.user, warnings: [] })
+    // Without the stored password the override cannot log in: auth-failed, the message names the user only.
+    await v.services.secrets.delete(v.profile.id, 'db')
+    const e = await v.services.db.check(v.profile.id, { rediscover: true }).then(
+      () => undefined,
+      (x: unknown) => x as { code: string; message: string },
+    )
+    expect(e?.code).toBe('auth-failed')
+    expect(e?.message).not.toContain(conn.db.password)
+    v.services.db.closeAll()
   })
 
   it('a wrong stored password fails as auth-failed after trying every source, without the password in the message', async () => {

@@ -15,6 +15,8 @@ import { TunnelConnection, type TunnelLogin } from './tunnel-connection'
 /** What the DB service needs of the SSH layer (SshConnectionManager provides it). */
 export interface DbTransport {
   exec(serverId: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>
+  /** argv as root the profile's way (sudo); used to read root-only config files during discovery. */
+  execAsRoot?(serverId: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>
   openStream(serverId: string, target: StreamTarget, opts?: OpenStreamOptions): Promise<Duplex>
   connect(serverId: string): Promise<unknown>
   generationOf(serverId: string): number | undefined
@@ -255,7 +257,11 @@ export class DbService {
     if (t.generationOf(serverId) === undefined) await t.connect(serverId)
     const override = this.o.overrideOf ? DbOverride.parse((await this.o.overrideOf(serverId)) ?? {}) : {}
     const secret = await this.o.secrets?.get(serverId, 'db')
-    const discovery = new CredentialDiscovery((argv, opts) => t.exec(serverId, argv, opts), this.o.discovery)
+    const asRoot = t.execAsRoot?.bind(t)
+    const discovery = new CredentialDiscovery(
+      { exec: (argv, opts) => t.exec(serverId, argv, opts), ...(asRoot ? { execRoot: (argv: string[], opts?: ExecOptions) => asRoot(serverId, argv, opts) } : {}) },
+      this.o.discovery,
+    )
     let lastAuthError: AppError | undefined
 
     for await (const c of this.candidates(discovery, override, secret)) {

@@ -13,6 +13,16 @@ import { parsePostfixAdminDbOutput, POSTFIXADMIN_DB_PHP, postfixAdminDbArgv } fr
 
 export type RemoteExec = (argv: string[], opts?: ExecOptions) => Promise<ExecResult>
 
+/**
+ * How discovery runs commands: `exec` as the login user; `execRoot` the profile's way to root (sudo),
+ * used only to read files and run doveconf. PostfixAdmin's PHP config is never run as root: it is
+ * code that the web server's user may be able to change.
+ */
+export interface DiscoveryRunner {
+  exec: RemoteExec
+  execRoot?: RemoteExec
+}
+
 export type DiscoverySource = Exclude<DbCredentialSource, 'override'>
 export const DISCOVERY_ORDER: readonly DiscoverySource[] = ['postfixadmin-php', 'postfixadmin-static', 'postfix', 'dovecot']
 
@@ -77,10 +87,16 @@ export class CredentialDiscovery {
   readonly tried: string[] = []
   private probed: Promise<ServerDbProbe> | undefined
 
+  private readonly exec: RemoteExec
+  private readonly execRoot: RemoteExec
+
   constructor(
-    private readonly exec: RemoteExec,
+    run: DiscoveryRunner,
     private readonly o: DiscoverOptions = {},
-  ) {}
+  ) {
+    this.exec = run.exec
+    this.execRoot = run.execRoot ?? run.exec
+  }
 
   probe(): Promise<ServerDbProbe> {
     return (this.probed ??= probeServer(this.exec, this.o.timeoutMs))
@@ -182,7 +198,7 @@ export class CredentialDiscovery {
 
   private async *fromDovecot(): AsyncGenerator<DiscoveredCredentials> {
     const p = await this.probe()
-    const r = await this.exec(['doveconf', '-n'], { timeoutMs: this.o.timeoutMs ?? 15_000 })
+    const r = await this.execRoot(['doveconf', '-n'], { timeoutMs: this.o.timeoutMs ?? 15_000 })
     const named = r.code === 0 ? dovecotSqlConfigFiles(r.stdout) : []
     const files = named.length ? named : ['/etc/dovecot/dovecot-sql.conf.ext', '/etc/dovecot/dovecot-sql.conf', '/etc/dovecot/dovecot-mysql.conf']
     for (const f of files) {
@@ -206,7 +222,7 @@ export class CredentialDiscovery {
   }
 
   private async readFile(path: string): Promise<string | { exists: boolean; reason: string }> {
-    const r = await this.exec(['cat', '--', path], { timeoutMs: this.o.timeoutMs ?? 15_000 })
+    const r = await this.execRoot(['cat', '--', path], { timeoutMs: this.o.timeoutMs ?? 15_000 })
     if (r.code === 0) return r.stdout
     const why = firstLine(r.stderr)
     const exists = !/no such file/i.test(why)
