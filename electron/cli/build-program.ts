@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import type { CliContext } from './cli-context'
 import { registerDbCheck } from './commands/db-check'
 import { registerFacts } from './commands/facts'
+import { registerMail } from './commands/mail'
 import { registerLint } from './commands/lint'
 import { registerLogsSummary } from './commands/logs-summary'
 import { registerLogsTail, remoteLogBytes } from './commands/logs-tail'
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext, version: string): Command {
   registerStatus(program, ctx)
   registerLint(program, { out: (s) => ctx.io.out(s), err: (s) => ctx.io.err(s), cwd: () => process.cwd(), setExitCode: ctx.setExitCode })
   registerDbCheck(program, ctx)
+  registerMail(program, ctx)
   registerLogsSummary(program, { out: (s) => ctx.io.out(s), stdin: process.stdin, remote: (name) => remoteLogBytes(ctx, name) })
   registerLogsTail(program, ctx)
 

@@ -1,5 +1,5 @@
 import { DbService, profileDbOverride } from './db/db-service'
-import { homedir, userInfo } from 'node:os'
+import { homedir, hostname, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { CallRegistry } from './calls/call-registry'
 import { ScriptFactsService } from './facts/facts-service'
@@ -18,6 +18,8 @@ import { DashboardService } from './system/dashboard-service'
 import { QueueService } from './system/queue-service'
 import { ServiceManager } from './system/service-manager'
 import { ConfigBackupRegistry } from './system/undo-registry'
+import { MailService } from './mail/mail-service'
+import { PostfixAdminSettingsSource } from './mail/postfixadmin-settings-source'
 import { SshConnectionManager } from './ssh/connection-manager'
 import { KnownHostsStore } from './ssh/host-key-store'
 import type { EmitEvent, ExecOptions, Services } from './types'
@@ -73,6 +75,13 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
   const systemServices = new ServiceManager({ execAsRoot, journal, undo: configBackups })
   const queue = new QueueService({ execAsRoot, journal, postfixVersion: async (id) => (await facts.get(id)).postfix?.version ?? null })
   const dashboard = new DashboardService({ execAsRoot, services: systemServices, queue, mailLog: async (id) => (await facts.get(id)).mailLog })
+  // PostfixAdmin's data: one DB transaction per operation, settings from the server's own php, the log table naming us.
+  const mailSettings = new PostfixAdminSettingsSource({ execAsRoot, installDirOf: async (id) => (await facts.get(id)).postfixadmin?.path ?? null })
+  const mail = new MailService({
+    databaseOf: (id) => ({ transaction: (fn) => db.transaction(id, fn) }),
+    settingsOf: (id, opts) => mailSettings.get(id, opts),
+    actor: `Postdesk (${env['USER'] || env['USERNAME'] || safeUserName()}@${hostname()})`,
+  })
   return {
     info: { version: o.version, dataDir: o.dataDir, platform: process.platform, harness: o.harness },
     profiles,
@@ -82,6 +91,7 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     connections,
     facts,
     db,
+    mail,
     journal,
     settings: new JsonSettingsStore(o.dataDir),
     firewall: new FirewallService({

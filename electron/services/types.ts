@@ -14,6 +14,7 @@ import type { ConfigBackupRegistry } from './system/undo-registry'
 import type { RemoteWriteOptions, RemoteWriteResult } from './ssh/remote-files'
 import type { ExecBytesResult } from './ssh/run-command'
 import type { DbService } from './db/db-service'
+import type { MailService } from './mail/mail-service'
 import type { FirewallService } from './firewall/firewall-service'
 
 /** How services publish events without knowing about Electron (main batches them to the renderer). */
@@ -98,6 +99,8 @@ export interface Services {
   facts: FactsService
   /** The server's database through the SSH tunnel (PostfixAdmin's MySQL/MariaDB). */
   db: DbService
+  /** PostfixAdmin's domains, mailboxes, aliases, alias domains and admins (over db). */
+  mail: MailService
   journal: ActivityJournal
   settings: SettingsStore
   /** The home-IP allowlist and its confirmed apply (iptables, nftables, Apache). */

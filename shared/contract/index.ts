@@ -4,6 +4,7 @@ import { dbChannels } from './db'
 import { firewallChannels, firewallEvents } from './firewall'
 import { journalChannels, journalEvents } from './journal'
 import { logsChannels, logsEvents } from './logs'
+import { mailChannels } from './mail'
 import { serversChannels, serversEvents } from './servers'
 import { systemChannels } from './system'
 
@@ -15,6 +16,7 @@ export const contract = {
   ...systemChannels,
   ...logsChannels,
   ...dbChannels,
+  ...mailChannels,
   ...firewallChannels,
 }
 /** Every main -> renderer event stream. */

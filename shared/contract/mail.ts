@@ -1,0 +1,67 @@
+import { z } from 'zod'
+import {
+  AdminCreate,
+  AdminPatch,
+  AdminRow,
+  AliasCreate,
+  AliasDomainCreate,
+  AliasDomainPatch,
+  AliasDomainRow,
+  AliasPatch,
+  AliasRow,
+  DeleteSummary,
+  DomainCreate,
+  DomainPatch,
+  DomainRow,
+  ListQuery,
+  MailboxCreate,
+  MailboxPatch,
+  MailboxRow,
+  MailSettingsView,
+  Page,
+  RowVersion,
+} from '../domain/mail'
+import { ServerId } from '../domain/server'
+import type { ContractSection } from './define'
+
+const S = { server: ServerId }
+const Key = z.string().min(1).max(255)
+/** The version the caller loaded: the operation fails with 'conflict' if the row changed since. */
+const Expected = { version: RowVersion.optional() }
+
+/** PostfixAdmin's data over the DB tunnel; every call is one transaction on the server's database. */
+export const mailChannels = {
+  'mail.settings': { input: z.object({ ...S, refresh: z.boolean().default(false) }), output: MailSettingsView },
+
+  'mail.listDomains': { input: z.object({ ...S, query: ListQuery.default({ search: '', desc: false, offset: 0, limit: 50 }) }), output: Page(DomainRow) },
+  'mail.getDomain': { input: z.object({ ...S, domain: Key }), output: DomainRow },
+  'mail.createDomain': { input: z.object({ ...S, domain: DomainCreate }), output: DomainRow },
+  'mail.editDomain': { input: z.object({ ...S, domain: Key, patch: DomainPatch, ...Expected }), output: DomainRow },
+  'mail.previewDeleteDomain': { input: z.object({ ...S, domain: Key }), output: DeleteSummary },
+  'mail.deleteDomain': { input: z.object({ ...S, domain: Key, ...Expected }), output: DeleteSummary },
+
+  'mail.listMailboxes': { input: z.object({ ...S, domain: Key.optional(), query: ListQuery.default({ search: '', desc: false, offset: 0, limit: 50 }) }), output: Page(MailboxRow) },
+  'mail.getMailbox': { input: z.object({ ...S, username: Key }), output: MailboxRow },
+  'mail.createMailbox': { input: z.object({ ...S, mailbox: MailboxCreate }), output: MailboxRow },
+  'mail.editMailbox': { input: z.object({ ...S, username: Key, patch: MailboxPatch, ...Expected }), output: MailboxRow },
+  'mail.previewDeleteMailbox': { input: z.object({ ...S, username: Key }), output: DeleteSummary },
+  'mail.deleteMailbox': { input: z.object({ ...S, username: Key, ...Expected }), output: DeleteSummary },
+
+  'mail.listAliases': {
+    input: z.object({ ...S, domain: Key.optional(), includeMailboxes: z.boolean().default(false), query: ListQuery.default({ search: '', desc: false, offset: 0, limit: 50 }) }),
+    output: Page(AliasRow),
+  },
+  'mail.createAlias': { input: z.object({ ...S, alias: AliasCreate }), output: AliasRow },
+  'mail.editAlias': { input: z.object({ ...S, address: Key, patch: AliasPatch, ...Expected }), output: AliasRow },
+  'mail.deleteAlias': { input: z.object({ ...S, address: Key, ...Expected }), output: DeleteSummary },
+
+  'mail.listAliasDomains': { input: z.object({ ...S, query: ListQuery.default({ search: '', desc: false, offset: 0, limit: 50 }) }), output: Page(AliasDomainRow) },
+  'mail.createAliasDomain': { input: z.object({ ...S, aliasDomain: AliasDomainCreate }), output: AliasDomainRow },
+  'mail.editAliasDomain': { input: z.object({ ...S, aliasDomain: Key, patch: AliasDomainPatch, ...Expected }), output: AliasDomainRow },
+  'mail.deleteAliasDomain': { input: z.object({ ...S, aliasDomain: Key, ...Expected }), output: DeleteSummary },
+
+  'mail.listAdmins': { input: z.object({ ...S, query: ListQuery.default({ search: '', desc: false, offset: 0, limit: 50 }) }), output: Page(AdminRow) },
+  'mail.createAdmin': { input: z.object({ ...S, admin: AdminCreate }), output: AdminRow },
+  'mail.editAdmin': { input: z.object({ ...S, username: Key, patch: AdminPatch, ...Expected }), output: AdminRow },
+  'mail.deleteAdmin': { input: z.object({ ...S, username: Key, ...Expected }), output: DeleteSummary },
+} satisfies ContractSection
