@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createServer, type AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createTestUser, signalSshd, type TestUser } from '../integration/support/vps-admin'
 import { loadConnection } from '../integration/support/vps'
 import { openApp, type App } from './support/app'
@@ -111,6 +112,27 @@ describe('ssh connections', () => {
     await page.getByTestId('ssh-import-row-vps').waitFor()
     await app.shot('17-ssh-import-ja')
     await page.getByTestId('ssh-import-cancel').click()
+  })
+
+  it('a connect that hangs (a server that never speaks SSH) is cancelled with the Cancel button', async () => {
+    const { page } = app
+    const silent = createServer(() => undefined)
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+    const port = (silent.address() as AddressInfo).port
+    onTestFinished(() => void silent.close())
+    await page.getByTestId('sidebar-add-server').click()
+    await page.getByTestId('field-name').fill('blackhole')
+    await page.getByTestId('field-host').fill('127.0.0.1')
+    await page.getByTestId('field-port').fill(String(port))
+    await page.getByTestId('field-user').fill('root')
+    await page.getByTestId('field-key').fill(conn.keyPath)
+    await page.getByTestId('submit').click()
+    await page.getByTestId('server-item-blackhole').waitFor()
+    await page.getByTestId('connect').click()
+    await page.getByTestId('cancel-connect').click()
+    await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 5_000 }).toBe('offline')
+    expect(app.harness.services.connections.status('blackhole').reason).toMatch(/cancelled/)
+    await expect.poll(() => page.getByTestId('cancel-connect').count()).toBe(0)
   })
 
   it('ran without console errors or CSP violations', () => {

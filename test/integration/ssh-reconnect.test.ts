@@ -95,6 +95,31 @@ describe('automatic reconnect', () => {
   })
 })
 
+describe('cancellation', () => {
+  it('a connect named by a call id is cancelled through the call registry (the UI cancel button), and goes offline', async () => {
+    const v = await vpsServices({ name: 'blackhole', profile: { host: '10.213.77.6' }, ssh: { readyTimeoutMs: 20_000 } })
+    const started = Date.now()
+    const connecting = v.services.calls.run('connect-1', (signal) => v.services.connections.connect(v.profile.id, signal ? { signal } : {}))
+    await new Promise((r) => setTimeout(r, 300))
+    expect(v.services.calls.cancel('connect-1')).toBe(true)
+    await expect(connecting).rejects.toMatchObject({ code: 'cancelled' })
+    expect(Date.now() - started).toBeLessThan(3000)
+    expect(v.services.connections.status(v.profile.id)).toMatchObject({ state: 'offline', reason: expect.stringContaining('cancelled') })
+    expect(v.services.calls.cancel('connect-1')).toBe(false)
+  })
+
+  it('a long remote command named by a call id stops on the server when cancelled', async () => {
+    const v = await vpsServices({ name: 'cancel-exec' })
+    await v.services.connections.connect(v.profile.id, { acceptFingerprint: conn.hostKeySha256 })
+    const running = v.services.calls.run('exec-1', (signal) => v.services.connections.exec(v.profile.id, ['sleep', '966.5'], signal ? { signal } : {}))
+    await new Promise((r) => setTimeout(r, 300))
+    v.services.calls.cancel('exec-1')
+    await expect(running).rejects.toMatchObject({ code: 'cancelled', message: expect.stringContaining('stopped') })
+    expect((await v.services.connections.exec(v.profile.id, ['sh', '-c', 'pgrep -fx "sleep 966.5" || echo none'])).stdout).toBe('none\n')
+    await v.services.connections.disconnect(v.profile.id)
+  })
+})
+
 describe('specific connection errors', () => {
   it('refused, unreachable and the handshake timeout each say what happened', async () => {
     const refused = await vpsServices({ name: 'refused', profile: { port: 2 } })

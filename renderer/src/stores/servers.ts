@@ -35,6 +35,7 @@ export const useServersStore = defineStore('servers', () => {
   /** The connection-events log per server, as last fetched (the main process keeps the real one). */
   const events = ref<Record<string, ConnectionEvent[]>>({})
   let unsubscribe: (() => void) | null = null
+  const connectCalls = new Map<string, string>()
 
   const byId = (id: string | undefined): ServerProfile | undefined => profiles.value.find((p) => p.id === id)
   const stateOf = (id: string): ConnectionState => statuses.value[id]?.state ?? 'offline'
@@ -132,8 +133,11 @@ export const useServersStore = defineStore('servers', () => {
     const profile = byId(id)
     if (!profile || pending.value[id]) return false
     pending.value = { ...pending.value, [id]: 'connect' }
+    // Named so that the Cancel button can abort it in the main process (servers.cancel).
+    const callId = `connect-${crypto.randomUUID()}`
+    connectCalls.set(id, callId)
     try {
-      const status = await call(window.api.servers.connect(acceptFingerprint ? { id, acceptFingerprint } : { id }))
+      const status = await call(window.api.servers.connect(acceptFingerprint ? { id, acceptFingerprint, callId } : { id, callId }))
       track(status)
       if (status.state === 'connected') useToastsStore().success(t('toast.connected', { name: profile.name }))
       return status.state === 'connected'
@@ -152,14 +156,21 @@ export const useServersStore = defineStore('servers', () => {
           ...(known ? { knownFingerprint: known } : {}),
           serverMessage: e.serverMessage,
         }
-      } else {
+      } else if (!isApiError(e, 'cancelled')) {
         useToastsStore().error(e)
       }
       return false
     } finally {
+      connectCalls.delete(id)
       const { [id]: _done, ...rest } = pending.value
       pending.value = rest
     }
+  }
+
+  /** Stops a connect in progress (e.g. a server that does not answer); the state goes offline. */
+  async function cancelConnect(id: string): Promise<void> {
+    const callId = connectCalls.get(id)
+    if (callId) await call(window.api.servers.cancel({ callId })).catch((e: unknown) => useToastsStore().error(e))
   }
 
   async function acceptHostKey(): Promise<boolean> {
@@ -214,6 +225,7 @@ export const useServersStore = defineStore('servers', () => {
     reconnect,
     remove,
     connect,
+    cancelConnect,
     acceptHostKey,
     dismissHostKey,
     disconnect,
