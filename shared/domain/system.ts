@@ -24,6 +24,8 @@ export const ServiceStatus = z.object({
   ports: z.array(z.number().int()),
   /** The init system's own words (first lines of `service X status` / `systemctl is-active`). */
   statusText: z.string(),
+  /** It has an init script / unit, so Postdesk can start, stop, restart and reload it. */
+  managed: z.boolean(),
 })
 export type ServiceStatus = z.infer<typeof ServiceStatus>
 

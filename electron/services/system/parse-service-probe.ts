@@ -82,5 +82,6 @@ function serviceOf(kv: Map<string, string[]>, sockets: ListeningSocket[], now: n
     enabledAtBoot: enabled === '1' ? true : enabled === '0' ? false : null,
     ports: [...new Set(mine.map((s) => s.port))].sort((a, b) => a - b),
     statusText: get('status.text').trim(),
+    managed: get('script') === '1',
   }
 }

@@ -144,8 +144,7 @@ export class ServiceManager {
   private commandFor(init: ServiceProbe['init'], key: ServiceKey, s: ServiceStatus, action: ServiceAction): string[] {
     const def = serviceDef(key)
     if (action === 'reload' && def.reload) return def.reload
-    const hasScript = s.statusText !== 'no init script'
-    if (!hasScript) throw new AppError('unsupported', `${s.name} has no init script or unit on this server: Postdesk cannot ${action} it.`, { service: key })
+    if (!s.managed) throw new AppError('unsupported', `${s.name} has no init script or unit on this server: Postdesk cannot ${action} it.`, { service: key })
     if (init === 'systemd') return ['systemctl', action, s.name]
     if (init === 'openrc') return ['rc-service', s.name, action]
     return ['service', s.name, action]
@@ -155,7 +154,7 @@ export class ServiceManager {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const p = await this.probe(serverId, undefined, key)
-      const s = p.services.find((x) => x.key === key) ?? { key, name: key, running: false, pid: null, since: null, enabledAtBoot: null, ports: [], statusText: 'gone' }
+      const s = p.services.find((x) => x.key === key) ?? { key, name: key, running: false, pid: null, since: null, enabledAtBoot: null, ports: [], statusText: 'gone', managed: false }
       const listening = new Set(p.sockets.map((x) => x.port))
       const missing = ports.filter((port) => !listening.has(port))
       // A SysV restart may report success while the old process still winds down: wait for a new PID.
