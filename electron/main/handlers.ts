@@ -11,7 +11,11 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
 
     'servers.list': () => s.profiles.list(),
     'servers.add': (i) => s.profiles.add(i),
-    'servers.update': (i) => s.profiles.update(i.id, i.profile),
+    'servers.update': async (i) => {
+      const p = await s.profiles.update(i.id, i.profile)
+      s.db.forget(p.id) // a changed DB override applies to the next database use
+      return p
+    },
     'servers.remove': async (i) => {
       await s.connections.disconnect(i.id).catch(() => undefined)
       const removed = await s.profiles.remove(i.id)
@@ -25,11 +29,13 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
     'servers.setSecret': async (i) => {
       const p = await s.profiles.get(i.id)
       await s.secrets.set(p.id, i.kind, i.value)
+      if (i.kind === 'db') s.db.forget(p.id)
       return { kinds: await s.secrets.kinds(p.id) }
     },
     'servers.clearSecret': async (i) => {
       const p = await s.profiles.get(i.id)
       await s.secrets.delete(p.id, i.kind)
+      if (i.kind === 'db') s.db.forget(p.id)
       return { kinds: await s.secrets.kinds(p.id) }
     },
     'servers.secrets': async (i) => ({ kinds: await s.secrets.kinds((await s.profiles.get(i.id)).id), protection: s.secrets.protection }),

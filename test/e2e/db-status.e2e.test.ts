@@ -59,4 +59,28 @@ describe('database status on the dashboard', () => {
     // cannot reach ws://<no host>/__ipc; that is the harness, not the app.
     expect(app.consoleErrors.filter((e) => !e.includes("WebSocket connection to 'ws://__ipc/'"))).toEqual([])
   })
+
+  it('the server editor sets a DB override (TCP 127.0.0.1:3306) that the next check uses, and keeps it on later edits', async () => {
+    const { page } = app
+    await app.harness.services.settings.set({ locale: 'en' })
+    await page.reload()
+    await page.getByTestId('server-item-db-vps').click()
+    await page.getByTestId('edit-server').click()
+    await page.getByTestId('db-override').waitFor()
+    await page.getByTestId('db-host').fill('127.0.0.1')
+    await page.getByTestId('db-port').fill('3306')
+    await page.getByTestId('db-override').scrollIntoViewIfNeeded()
+    await app.shot('db-03-editor-override-en')
+    await page.getByTestId('submit').click()
+    await expect.poll(async () => (await app.harness.services.profiles.get('db-vps')).db, { timeout: 10_000 }).toEqual({ host: '127.0.0.1', port: 3306 })
+    await page.getByTestId('db-check').click()
+    await expect.poll(async () => (await page.getByTestId('db-via').textContent())?.trim(), { timeout: 30_000 }).toBe('TCP 127.0.0.1:3306 on the server (through SSH)')
+    // Editing something else keeps the override.
+    await page.getByTestId('edit-server').click()
+    await expect.poll(() => page.getByTestId('db-host').inputValue()).toBe('127.0.0.1')
+    await page.getByTestId('field-name').fill('DB VPS 2')
+    await page.getByTestId('submit').click()
+    await expect.poll(async () => (await app.harness.services.profiles.get('db-vps')).name, { timeout: 10_000 }).toBe('DB VPS 2')
+    expect((await app.harness.services.profiles.get('db-vps')).db).toEqual({ host: '127.0.0.1', port: 3306 })
+  })
 })

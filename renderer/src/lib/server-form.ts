@@ -3,8 +3,8 @@ import './zod-csp'
 import type { z } from 'zod'
 import { NewServer, type AuthMethod, type ServerProfile, type SudoMode } from '../../../shared/domain/server'
 
-export type ServerField = 'name' | 'host' | 'port' | 'user' | 'keyPath' | 'localAddress' | 'authMethods' | 'jumpHosts'
-export const serverFields: readonly ServerField[] = ['name', 'host', 'port', 'user', 'keyPath', 'localAddress', 'authMethods', 'jumpHosts']
+export type ServerField = 'name' | 'host' | 'port' | 'user' | 'keyPath' | 'localAddress' | 'authMethods' | 'jumpHosts' | 'db'
+export const serverFields: readonly ServerField[] = ['name', 'host', 'port', 'user', 'keyPath', 'localAddress', 'authMethods', 'jumpHosts', 'db']
 
 /** One ProxyJump hop as typed. */
 export interface JumpHostValues {
@@ -13,6 +13,16 @@ export interface JumpHostValues {
   user: string
   keyPath: string
 }
+
+/** The DB override as typed: every field optional, empty = discovered on the server. */
+export interface DbFormValues {
+  host: string
+  port: string | number
+  socket: string
+  user: string
+  name: string
+}
+export const emptyDbValues = (): DbFormValues => ({ host: '', port: '', socket: '', user: '', name: '' })
 
 /** What the form holds: strings as typed (the port input may be empty). The newer fields are optional. */
 export interface ServerFormValues {
@@ -26,6 +36,7 @@ export interface ServerFormValues {
   authMethods?: AuthMethod[]
   jumpHosts?: JumpHostValues[]
   sudo?: SudoMode
+  db?: DbFormValues
 }
 
 /** An i18n key under `validation.` and its named values. */
@@ -52,7 +63,17 @@ export function toCandidate(v: ServerFormValues): z.input<typeof NewServer> {
       ? { jumpHosts: v.jumpHosts.map((j) => ({ host: j.host.trim(), port: toPort(j.port), user: j.user, ...(j.keyPath.trim() ? { keyPath: j.keyPath } : {}) })) }
       : {}),
     ...(v.sudo && v.sudo !== 'none' ? { sudo: v.sudo } : {}),
+    ...dbCandidate(v.db),
   }
+}
+
+/** Only the DB fields the user filled in; none at all: no override. */
+function dbCandidate(d: DbFormValues | undefined): { db?: Record<string, string | number> } {
+  if (!d) return {}
+  const db: Record<string, string | number> = {}
+  for (const k of ['host', 'socket', 'user', 'name'] as const) if (d[k].trim()) db[k] = d[k].trim()
+  if (String(d.port).trim() !== '') db['port'] = toPort(d.port)
+  return Object.keys(db).length ? { db } : {}
 }
 
 /** A stored profile as form values (the editor's starting point). */
@@ -67,6 +88,7 @@ export function profileToValues(p: ServerProfile, effectiveMethods: AuthMethod[]
     authMethods: effectiveMethods,
     jumpHosts: (p.jumpHosts ?? []).map((j) => ({ host: j.host, port: j.port, user: j.user, keyPath: j.keyPath ?? '' })),
     sudo: p.sudo ?? 'none',
+    db: { host: p.db?.host ?? '', port: p.db?.port ?? '', socket: p.db?.socket ?? '', user: p.db?.user ?? '', name: p.db?.name ?? '' },
   }
 }
 
@@ -79,6 +101,7 @@ const invalidKey: Record<ServerField, FieldError['key']> = {
   localAddress: 'invalidIp',
   authMethods: 'noMethod',
   jumpHosts: 'invalidJump',
+  db: 'invalid',
 }
 
 function toFieldError(field: ServerField, issue: z.core.$ZodIssue, raw: unknown): FieldError {
@@ -99,7 +122,7 @@ export function validateServerForm(v: ServerFormValues): { ok: true; value: NewS
     const field = issue.path[0]
     if (typeof field !== 'string' || !(serverFields as readonly string[]).includes(field)) continue
     const f = field as ServerField
-    errors[f] ??= toFieldError(f, issue, f === 'jumpHosts' || f === 'authMethods' ? undefined : v[f])
+    errors[f] ??= toFieldError(f, issue, f === 'jumpHosts' || f === 'authMethods' || f === 'db' ? undefined : v[f])
   }
   return { ok: false, errors }
 }

@@ -287,6 +287,16 @@ export default {
     roundTrip: 'Round trip',
     roundTripMs: '{ms} ms',
     checkedAt: 'Checked',
+    override: {
+      title: 'Database',
+      hint: 'Leave empty to use what Postdesk finds on the server (PostfixAdmin, Postfix or Dovecot configs). Filled fields replace it; the database password goes with the secrets above.',
+      host: 'Host (on the server side)',
+      port: 'Port',
+      socket: 'Unix socket (wins over host and port)',
+      user: 'User',
+      name: 'Database name',
+      invalid: 'Check the database fields: a host name or IP, a port between 1 and 65535, an absolute socket path',
+    },
     sources: {
       override: 'The DB override of this server',
       'postfixadmin-php': "PostfixAdmin's config, run by the server's php",

@@ -286,6 +286,16 @@ export default {
     roundTrip: '往復時間',
     roundTripMs: '{ms} ms',
     checkedAt: '確認日時',
+    override: {
+      title: 'データベース',
+      hint: '空欄のままなら、サーバー上の設定（PostfixAdmin、Postfix、Dovecot）から自動で読み取ります。入力した項目だけがそれより優先されます。データベースのパスワードは上の秘密情報欄で保存します。',
+      host: 'ホスト（サーバー側から見て）',
+      port: 'ポート',
+      socket: 'Unix ソケット（ホストとポートより優先）',
+      user: 'ユーザー',
+      name: 'データベース名',
+      invalid: 'データベースの項目を確認してください。ホスト名または IP、1〜65535 のポート、絶対パスのソケットが必要です',
+    },
     sources: {
       override: 'このサーバーのデータベース設定（手動指定）',
       'postfixadmin-php': 'PostfixAdmin の設定（サーバーの php で評価）',
