@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { VpsServices } from './support/vps-services'
 import { vpsServices } from './support/vps-services'
+import { QueueService } from '../../electron/services/system/queue-service'
 
 // Mail to a .invalid domain cannot be resolved (the test server has smtp_dns_support_level=disabled
 // and no such host): it defers at once, with no config change. Only our own sender's messages are touched.
@@ -87,7 +88,8 @@ describe('the mail queue of the test server', () => {
 
     expect(await q.act(id, 'requeue', { ids: [qid] })).toMatchObject({ results: [{ id: qid, ok: true, message: 'requeued' }] })
     // Requeued through the maildrop queue: pickup gives it a new queue id.
-    qid = await until('the requeued message to defer again', async () => (await serverQueue()).find((m) => m.queue_id !== first && m.queue_name === 'deferred')?.queue_id)
+    // (Postdesk wakes pickup after a requeue; without that it could take its 60 s scan.)
+    qid = await until('the requeued message to defer again', async () => (await serverQueue()).find((m) => m.queue_id !== first && m.queue_name === 'deferred')?.queue_id, 15_000)
 
     expect(await q.act(id, 'flush', { ids: [qid] })).toMatchObject({ results: [{ id: qid, ok: true }] })
     await until('the flushed message to defer again', async () => (await where()) === 'deferred')
@@ -107,6 +109,18 @@ describe('the mail queue of the test server', () => {
       ['queue', 'release', first, 'ok'],
       ['queue', 'hold', first, 'ok'],
     ])
+  })
+
+  it('lists the same queue from the text of postqueue -p, as on Postfix < 3.1 (CentOS 6), and flushes the whole queue', async () => {
+    const qid = await send('Subject: text', ['text@defer.invalid'])
+    const old = new QueueService({ execAsRoot: (sid, argv, o) => vps.services.connections.exec(sid, argv, o), journal: vps.services.journal, postfixVersion: async () => '2.6.6' })
+    const [text, json] = await Promise.all([old.list(id), vps.services.queue.list(id)])
+    expect(text.source).toBe('text')
+    const pick = (l: typeof text) => l.messages.filter((m) => m.sender === SENDER).sort((a, b) => a.id.localeCompare(b.id))
+    expect(pick(text)).toEqual(pick(json))
+    expect(pick(text).find((m) => m.id === qid)?.recipients).toEqual([{ address: 'text@defer.invalid', reason: expect.stringMatching(/defer\.invalid/) }])
+    expect(await vps.services.queue.act(id, 'flush', { all: true })).toMatchObject({ action: 'flush', results: [] })
+    await until('the flushed message to defer again', async () => (await serverQueue()).find((m) => m.queue_id === qid)?.queue_name === 'deferred')
   })
 
   it('refuses anything but a queue id before it reaches a command line', async () => {

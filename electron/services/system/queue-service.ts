@@ -111,6 +111,8 @@ export class QueueService {
       }
       if (r.code !== 0 && !done.size) throw new AppError('remote-failed', `postsuper ${flag} failed: ${clip(out)}`)
     }
+    // Requeued mail waits in the maildrop queue until pickup's next scan (up to 60 s): wake pickup now.
+    if (action === 'requeue' && results.some((x) => x.ok)) await this.deps.execAsRoot(serverId, ['postkick', 'public', 'pickup', 'W'], { timeoutMs: 30_000 }).catch(() => undefined)
     return { action, results, count: results.filter((x) => x.ok).length, output: clip(output) }
   }
 

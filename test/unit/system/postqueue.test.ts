@@ -111,3 +111,14 @@ describe('postcat -q', () => {
     expect(decodeWords('plain')).toBe('plain')
   })
 })
+
+describe('certificate expiry', () => {
+  const now = new Date('2026-11-28T09:00:00Z')
+  it('warns under 21 days, says expired, and reports unreadable dates', async () => {
+    const { certExpiry } = await import('../../../electron/services/system/dashboard-service')
+    expect(certExpiry('postfix', '/c.pem', 'Dec  8 09:00:00 2026 GMT', null, now)).toMatchObject({ state: 'warning', daysLeft: 10, notAfter: '2026-12-08T09:00:00.000Z' })
+    expect(certExpiry('postfix', '/c.pem', 'Dec 19 09:00:00 2026 GMT', null, now)).toMatchObject({ state: 'ok', daysLeft: 21 })
+    expect(certExpiry('dovecot', '/c.pem', 'Nov 27 09:00:00 2026 GMT', null, now)).toMatchObject({ state: 'expired', daysLeft: -1 })
+    expect(certExpiry('dovecot', '/c.pem', null, 'Could not open file', now)).toMatchObject({ state: 'error', error: 'Could not open file', daysLeft: null })
+  })
+})
