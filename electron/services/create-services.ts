@@ -55,11 +55,16 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
   // ssh2 speaks to Pageant on Windows when given 'pageant'; OpenSSH for Windows' agent sets SSH_AUTH_SOCK to its pipe.
   const agentPath = env['SSH_AUTH_SOCK'] || (process.platform === 'win32' ? 'pageant' : undefined)
   const knownHosts = new KnownHostsStore(o.dataDir, userKnownHostsPath)
+  let firewall: FirewallService | undefined
   const connections = new SshConnectionManager({
     profiles,
     knownHosts,
     journal,
-    emit: o.emit,
+    // On every connect the firewall compares the address the server sees with the home entry.
+    emit: (name, payload) => {
+      o.emit(name, payload)
+      if (name === 'servers.connectionState' && (payload as { state: string }).state === 'connected') void firewall?.checkHome((payload as { serverId: string }).serverId)
+    },
     secrets,
     ...(agentPath ? { agentPath } : {}),
     ...o.ssh,
@@ -94,7 +99,7 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     mail,
     journal,
     settings: new JsonSettingsStore(o.dataDir),
-    firewall: new FirewallService({
+    firewall: (firewall = new FirewallService({
       dataDir: o.dataDir,
       remote: connections,
       // The proof after a firewall change: a new connection of its own (short handshake timeout, no reconnects).
@@ -102,7 +107,7 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
       profiles,
       journal,
       emit: o.emit,
-    }),
+    })),
     logs: new LogsService({
       transport: connections,
       resolveId: async (id) => (await profiles.get(id)).id,

@@ -3,6 +3,7 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { i18n, t } from './i18n'
 import { router } from './router'
+import { useFirewallStore } from './stores/firewall'
 import { useServersStore } from './stores/servers'
 import { useSettingsStore } from './stores/settings'
 import './styles/base.css'
@@ -23,6 +24,7 @@ async function start(): Promise<void> {
   const settings = useSettingsStore(pinia)
   await Promise.race([settings.load(), new Promise((r) => setTimeout(r, 1500))])
   void useServersStore(pinia).load()
+  useFirewallStore(pinia).watchHomeIp()
   await router.isReady().catch(() => undefined)
   app.mount('#app')
 }

@@ -109,10 +109,12 @@ for (const backend of ['iptables', 'nftables'] as const) {
       const before = foreign()
       const b = await client(dataDir, ADDR_B)
       expect(b.profile.id).toBe(id)
+      // On connect (no call from the test) the service compares the address and emits the change.
+      expect(await waitFor(() => b.events.some((e) => e.name === 'firewall.homeIpChanged'), 10_000)).toBe(true)
+      expect(b.events.find((e) => e.name === 'firewall.homeIpChanged')?.payload).toEqual({ server: id, entry: 'home', from: ADDR_A, to: ADDR_B })
       const st = await b.services.firewall.status(id)
       expect(st.home.fromSsh).toBe(ADDR_B)
       expect(st.change).toEqual({ entry: 'home', from: ADDR_A, to: ADDR_B })
-      expect(b.events.some((e) => e.name === 'firewall.homeIpChanged')).toBe(true)
 
       const r = await b.services.firewall.refresh(id, { confirmTimeoutSec: 15 })
       expect(r.outcome, r.message).toBe('confirmed')

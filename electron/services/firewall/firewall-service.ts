@@ -113,6 +113,25 @@ export class FirewallService {
     return { allowlist: stored.allowlist, backends: state.backends, home, change, rulesNow: this.ownedLines(state, state.backends.chosen) }
   }
 
+  /**
+   * Run on every connect: when the server has a home entry, one `echo $SSH_CONNECTION` tells whether the
+   * address changed; if so `firewall.homeIpChanged` is emitted ("home IP changed from A to B"). Servers
+   * without an allowlist cost nothing. Never throws.
+   */
+  async checkHome(server: string): Promise<HomeIpChange | null> {
+    try {
+      const id = await this.idOf(server)
+      const { allowlist } = await this.store.read(id)
+      if (!homeEntryOf(allowlist)) return null
+      const r = await this.o.remote.exec(id, ['sh', '-c', 'echo "$SSH_CONNECTION"'], { timeoutMs: 10_000 })
+      const change = homeChange(allowlist, clientAddressOf(r.stdout))
+      if (change) this.o.emit('firewall.homeIpChanged', { server: id, ...change })
+      return change
+    } catch {
+      return null
+    }
+  }
+
   /** The rules before and after a change, without touching the server. */
   async preview(server: string, next?: Allowlist): Promise<RulePreview> {
     const id = await this.idOf(server)

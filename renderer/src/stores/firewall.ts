@@ -1,7 +1,9 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { Allowlist, AllowlistStatus, ApplyResult, FirewallHistoryItem, FirewallProgress, RulePreview } from '../../../shared/domain/firewall'
+import type { Allowlist, AllowlistStatus, ApplyResult, FirewallHistoryItem, FirewallProgress, HomeIpChange, RulePreview } from '../../../shared/domain/firewall'
 import { ApiError, call } from '../api/call'
+import { t } from '../i18n'
+import { useToastsStore } from './toasts'
 
 export interface FirewallEntry {
   status: AllowlistStatus | null
@@ -20,7 +22,10 @@ const asApiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError('in
 /** The firewall area per server: status (home IP and backends), the last preview and apply result, the history. */
 export const useFirewallStore = defineStore('firewall', () => {
   const byServer = ref<Record<string, FirewallEntry>>({})
+  /** The last "home IP changed" the main process reported on connect, per server (cleared by a confirmed refresh). */
+  const changes = ref<Record<string, HomeIpChange>>({})
   let unsubscribe: (() => void) | null = null
+  let unsubscribeChanges: (() => void) | null = null
 
   const entry = (id: string): FirewallEntry => byServer.value[id] ?? empty()
   function patch(id: string, p: Partial<FirewallEntry>): void {
@@ -29,6 +34,15 @@ export const useFirewallStore = defineStore('firewall', () => {
 
   function subscribe(): void {
     unsubscribe ??= window.api.firewall.onProgress((p) => patch(p.server, { progress: p }))
+  }
+
+  /** From app start: every connect compares the home IP (main process); a change becomes a toast and the banner. */
+  function watchHomeIp(): void {
+    unsubscribeChanges ??= window.api.firewall.onHomeIpChanged(({ server, ...change }) => {
+      const known = changes.value[server]
+      changes.value = { ...changes.value, [server]: change }
+      if (known?.to !== change.to) useToastsStore().push('warning', change.from ? t('firewall.banner.changed', { from: change.from, to: change.to }) : t('firewall.banner.new', { to: change.to }))
+    })
   }
 
   /** Detects the backends and the home IP the server sees; the banner shows when it differs from the home entry. */
@@ -50,6 +64,10 @@ export const useFirewallStore = defineStore('firewall', () => {
     try {
       const result = await op()
       patch(id, { result, preview: result.preview, busy: false })
+      if (result.outcome === 'confirmed' || result.outcome === 'unchanged') {
+        const { [id]: _done, ...rest } = changes.value
+        changes.value = rest
+      }
       await load(id)
       return result
     } catch (e) {
@@ -84,5 +102,5 @@ export const useFirewallStore = defineStore('firewall', () => {
     }
   }
 
-  return { byServer, entry, load, refresh, apply, preview, save }
+  return { byServer, changes, entry, load, refresh, apply, preview, save, watchHomeIp }
 })
