@@ -1,0 +1,224 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, triggerRef } from 'vue'
+import type { LogSourceInfo, StreamLine } from '../../../shared/contract/logs'
+import { attackReport } from '../../../shared/logs/attack-report'
+import { compileFilter, isEmptyFilter, type LineFilter } from '../../../shared/logs/line-filter'
+import { MessageCorrelator } from '../../../shared/logs/message-correlator'
+import { MinuteCounter } from '../../../shared/logs/minute-counts'
+import { call } from '../api/call'
+import { LineRing } from '../lib/line-ring'
+
+/** Lines kept in the window: older ones are dropped (a marker says so and offers a search on the server). */
+export const RING_CAPACITY = 100_000
+
+let searchSeq = 0
+
+export const useLogsStore = defineStore('logs', () => {
+  const serverId = ref<string | null>(null)
+  const followId = ref<string | null>(null)
+  const source = ref<LogSourceInfo | null>(null)
+  const state = ref<'idle' | 'starting' | 'following' | 'resuming' | 'stopped' | 'failed'>('idle')
+  const stateMessage = ref('')
+  const gap = ref(false)
+  const following = ref(true) // auto-scroll to the newest line
+  const newSincePause = ref(0)
+
+  const ring = new LineRing<StreamLine>(RING_CAPACITY)
+  /** The filtered lines in order (a plain array behind a shallow ref: no deep reactivity on 100k objects). */
+  const visible = shallowRef<StreamLine[]>([])
+  const version = ref(0)
+  const total = ref(0)
+  const dropped = ref(0)
+  const filter = ref<LineFilter>({})
+  const filterError = ref('')
+  let test: (l: StreamLine) => boolean = () => true
+  const minutes = new MinuteCounter(60)
+  const chart = shallowRef(minutes.series())
+  /** Last lines-event arrival per seq, for the harness's lag probe (window.__postdeskLogProbe). */
+  let unsubscribe: (() => void)[] = []
+
+  function onLines(lines: StreamLine[]): void {
+    const out = visible.value
+    let oldestSeq = -1
+    for (const l of lines) {
+      const gone = ring.push(l)
+      if (gone) oldestSeq = gone.seq
+      minutes.add(l)
+      if (test(l)) out.push(l)
+    }
+    if (oldestSeq >= 0) {
+      // drop the filtered lines that left the ring
+      let cut = 0
+      while (cut < out.length && (out[cut] as StreamLine).seq <= oldestSeq) cut++
+      if (cut) out.splice(0, cut)
+    }
+    total.value += lines.length
+    dropped.value = ring.dropped
+    if (!following.value) newSincePause.value += lines.length
+    chart.value = minutes.series()
+    triggerRef(visible)
+    version.value++
+    const probe = (window as unknown as { __postdeskLogProbe?: (lines: StreamLine[]) => void }).__postdeskLogProbe
+    probe?.(lines)
+  }
+
+  type StatePayload = { followId: string; state: typeof state.value; message?: string; gap?: boolean }
+  type LinesPayload = { followId: string; lines: StreamLine[] }
+  // events of a follow that arrive before logs.follow has answered with its id
+  let awaiting = false
+  let early: { lines?: LinesPayload; state?: StatePayload }[] = []
+  function onState(p: StatePayload): void {
+    state.value = p.state
+    stateMessage.value = p.message ?? ''
+    if (p.gap) gap.value = true
+  }
+
+  function subscribe(): void {
+    if (unsubscribe.length) return
+    unsubscribe = [
+      window.api.logs.onLines((p) => {
+        if (p.followId === followId.value) onLines(p.lines)
+        else if (awaiting) early.push({ lines: p })
+      }),
+      window.api.logs.onState((p) => {
+        if (p.followId === followId.value) onState(p)
+        else if (awaiting) early.push({ state: p })
+      }),
+      window.api.logs.onSearchLines((p) => {
+        if (p.searchId !== searchId.value) return
+        searchResults.value.push(...p.lines)
+        triggerRef(searchResults)
+        searchProgress.value = { filesDone: p.filesDone, filesTotal: p.filesTotal, file: p.file ?? '' }
+      }),
+    ]
+  }
+
+  async function start(id: string, lines = 1000): Promise<void> {
+    subscribe()
+    if (serverId.value === id && followId.value && (state.value === 'following' || state.value === 'starting' || state.value === 'resuming')) return
+    await stop()
+    clear()
+    serverId.value = id
+    state.value = 'starting'
+    awaiting = true
+    early = []
+    try {
+      const r = await call(window.api.logs.follow({ id, lines }))
+      followId.value = r.followId
+      source.value = r.source
+      for (const e of early) {
+        if (e.lines?.followId === r.followId) onLines(e.lines.lines)
+        if (e.state?.followId === r.followId) onState(e.state)
+      }
+    } catch (e) {
+      state.value = 'failed'
+      stateMessage.value = e instanceof Error ? e.message : String(e)
+      throw e
+    } finally {
+      awaiting = false
+      early = []
+    }
+  }
+
+  async function stop(): Promise<void> {
+    const f = followId.value
+    followId.value = null
+    if (state.value !== 'idle') state.value = 'stopped'
+    // the state is set before the await: a start() that comes meanwhile owns it afterwards
+    if (f) await call(window.api.logs.stop({ followId: f })).catch(() => undefined)
+  }
+
+  function clear(): void {
+    ring.clear()
+    minutes.clear()
+    visible.value = []
+    total.value = 0
+    dropped.value = 0
+    gap.value = false
+    chart.value = []
+    version.value++
+  }
+
+  function setFilter(f: LineFilter): void {
+    try {
+      test = compileFilter(f)
+      filterError.value = ''
+    } catch (e) {
+      filterError.value = e instanceof Error ? e.message : String(e)
+      return
+    }
+    filter.value = f
+    const out: StreamLine[] = []
+    for (const l of ring) if (test(l)) out.push(l)
+    visible.value = out
+    version.value++
+  }
+
+  function setFollowing(v: boolean): void {
+    following.value = v
+    if (v) newSincePause.value = 0
+  }
+
+  /** Every kept line of one message (and the copies it was queued as), with the correlator's view of it. */
+  function timeline(queueId: string) {
+    const ids = new Set([queueId])
+    const lines: StreamLine[] = []
+    for (const l of ring) {
+      if (l.queueId !== null && ids.has(l.queueId)) {
+        lines.push(l)
+        if (l.fields.queuedAs && /^[0-9A-Za-z]+$/.test(l.fields.queuedAs) && ring.length < 2_000_000) ids.add(l.fields.queuedAs)
+      }
+    }
+    const c = new MessageCorrelator()
+    for (const l of lines) c.push(l)
+    return { lines, message: c.get(queueId) ?? null }
+  }
+
+  function attacks(windowMs: number) {
+    let newest = 0
+    for (let i = ring.length - 1; i >= 0 && i >= ring.length - 10; i--) newest = Math.max(newest, ring.at(i)?.time ?? 0)
+    return attackReport(ring, windowMs, newest || Date.now())
+  }
+
+  const filteredText = () => visible.value.map((l) => l.raw).join('\n') + (visible.value.length ? '\n' : '')
+  const filtering = computed(() => !isEmptyFilter(filter.value))
+
+  // ------------------------------------------------------------ search on the server
+  const searchId = ref<string | null>(null)
+  const searchResults = shallowRef<StreamLine[]>([])
+  const searchProgress = ref({ filesDone: 0, filesTotal: 0, file: '' })
+  const searchState = ref<'idle' | 'running' | 'done' | 'cancelled' | 'failed'>('idle')
+  const searchSummary = ref<{ matched: number; files: string[]; limited: boolean } | null>(null)
+
+  async function search(q: { text: string; since?: number; until?: number }): Promise<void> {
+    if (!serverId.value) return
+    subscribe()
+    const id = `s${++searchSeq}`
+    searchId.value = id
+    searchResults.value = []
+    searchSummary.value = null
+    searchProgress.value = { filesDone: 0, filesTotal: 0, file: '' }
+    searchState.value = 'running'
+    try {
+      const r = await call(window.api.logs.search({ id: serverId.value, searchId: id, text: q.text, maxLines: 50_000, ...(q.since !== undefined ? { since: q.since } : {}), ...(q.until !== undefined ? { until: q.until } : {}) }))
+      if (searchId.value !== id) return
+      searchSummary.value = r
+      searchState.value = r.cancelled ? 'cancelled' : 'done'
+    } catch (e) {
+      if (searchId.value === id) searchState.value = 'failed'
+      throw e
+    }
+  }
+
+  async function cancelSearch(): Promise<void> {
+    if (searchId.value) await call(window.api.logs.cancelSearch({ searchId: searchId.value })).catch(() => undefined)
+  }
+
+  return {
+    serverId, followId, source, state, stateMessage, gap, following, newSincePause,
+    visible, version, total, dropped, filter, filterError, chart, filtering,
+    start, stop, clear, setFilter, setFollowing, timeline, attacks, filteredText,
+    searchId, searchResults, searchProgress, searchState, searchSummary, search, cancelSearch,
+    lineAt: (i: number) => ring.at(i),
+  }
+})
