@@ -1,0 +1,141 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type {
+  AliasCreate,
+  AliasDomainRow,
+  AliasPatch,
+  AliasRow,
+  DeleteSummary,
+  DomainCreate,
+  DomainPatch,
+  DomainRow,
+  ListQuery,
+  MailboxCreate,
+  MailboxPatch,
+  MailboxRow,
+  MailSettingsView,
+} from '../../../shared/domain/mail'
+import { ApiError, call } from '../api/call'
+
+export type MailTab = 'domains' | 'mailboxes' | 'aliases' | 'aliasDomains'
+
+export interface PageState<T> {
+  rows: T[]
+  total: number
+  search: string
+  offset: number
+  limit: number
+  sort: string
+  desc: boolean
+  loading: boolean
+  error: ApiError | null
+}
+const page = <T>(sort: string): PageState<T> => ({ rows: [], total: 0, search: '', offset: 0, limit: 25, sort, desc: false, loading: false, error: null })
+const asApiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError('internal', String(e), String(e)))
+const queryOf = (p: PageState<unknown>): ListQuery => ({ search: p.search, offset: p.offset, limit: p.limit, sort: p.sort, desc: p.desc })
+
+/** PostfixAdmin's data of the selected server: server-side pages, forms' settings, and the writes. */
+export const useMailStore = defineStore('mail', () => {
+  const server = ref<string | null>(null)
+  const settings = ref<MailSettingsView | null>(null)
+  const settingsError = ref<ApiError | null>(null)
+  /** the domain the mailbox and alias lists show ('' = all) */
+  const domain = ref('')
+  const domains = ref(page<DomainRow>('domain'))
+  const mailboxes = ref(page<MailboxRow>('username'))
+  const aliases = ref(page<AliasRow>('address'))
+  const aliasDomains = ref(page<AliasDomainRow>('aliasDomain'))
+  /** every domain name, for the forms' domain pickers */
+  const domainNames = ref<string[]>([])
+
+  function use(id: string): void {
+    if (server.value === id) return
+    server.value = id
+    settings.value = null
+    domain.value = ''
+    domains.value = page('domain')
+    mailboxes.value = page('username')
+    aliases.value = page('address')
+    aliasDomains.value = page('aliasDomain')
+    domainNames.value = []
+  }
+
+  async function loadSettings(): Promise<void> {
+    if (!server.value) return
+    try {
+      settings.value = await call(window.api.mail.settings({ server: server.value }))
+      settingsError.value = null
+    } catch (e) {
+      settingsError.value = asApiError(e)
+    }
+  }
+
+  async function loadPage<T>(p: { value: PageState<T> }, fetch: (q: ListQuery) => Promise<{ rows: T[]; total: number }>): Promise<void> {
+    p.value = { ...p.value, loading: true, error: null }
+    try {
+      const r = await fetch(queryOf(p.value as PageState<unknown>))
+      p.value = { ...p.value, rows: r.rows, total: r.total, loading: false }
+    } catch (e) {
+      p.value = { ...p.value, loading: false, error: asApiError(e) }
+    }
+  }
+
+  const srv = (): string => {
+    if (!server.value) throw new ApiError('not-connected', 'no server', 'no server')
+    return server.value
+  }
+  const loadDomains = () => loadPage(domains, (query) => call(window.api.mail.listDomains({ server: srv(), query })))
+  const loadMailboxes = () => loadPage(mailboxes, (query) => call(window.api.mail.listMailboxes({ server: srv(), query, ...(domain.value ? { domain: domain.value } : {}) })))
+  const loadAliases = () => loadPage(aliases, (query) => call(window.api.mail.listAliases({ server: srv(), query, ...(domain.value ? { domain: domain.value } : {}) })))
+  const loadAliasDomains = () => loadPage(aliasDomains, (query) => call(window.api.mail.listAliasDomains({ server: srv(), query })))
+  async function loadDomainNames(): Promise<void> {
+    const r = await call(window.api.mail.listDomains({ server: srv(), query: { search: '', offset: 0, limit: 1000, sort: 'domain', desc: false } }))
+    domainNames.value = r.rows.map((d) => d.domain)
+  }
+  function load(tab: MailTab): Promise<void> {
+    return tab === 'domains' ? loadDomains() : tab === 'mailboxes' ? loadMailboxes() : tab === 'aliases' ? loadAliases() : loadAliasDomains()
+  }
+
+  const createDomain = (d: DomainCreate) => call(window.api.mail.createDomain({ server: srv(), domain: d }))
+  const editDomain = (name: string, patch: DomainPatch, version: string) => call(window.api.mail.editDomain({ server: srv(), domain: name, patch, version }))
+  const previewDeleteDomain = (name: string): Promise<DeleteSummary> => call(window.api.mail.previewDeleteDomain({ server: srv(), domain: name }))
+  const deleteDomain = (name: string, version: string) => call(window.api.mail.deleteDomain({ server: srv(), domain: name, version }))
+  const createMailbox = (m: MailboxCreate) => call(window.api.mail.createMailbox({ server: srv(), mailbox: m }))
+  const editMailbox = (username: string, patch: MailboxPatch, version: string) => call(window.api.mail.editMailbox({ server: srv(), username, patch, version }))
+  const previewDeleteMailbox = (username: string): Promise<DeleteSummary> => call(window.api.mail.previewDeleteMailbox({ server: srv(), username }))
+  const deleteMailbox = (username: string, version: string) => call(window.api.mail.deleteMailbox({ server: srv(), username, version }))
+  const createAlias = (a: AliasCreate) => call(window.api.mail.createAlias({ server: srv(), alias: a }))
+  const editAlias = (address: string, patch: AliasPatch, version: string) => call(window.api.mail.editAlias({ server: srv(), address, patch, version }))
+  const deleteAlias = (address: string, version: string) => call(window.api.mail.deleteAlias({ server: srv(), address, version }))
+  const createAliasDomain = (aliasDomain: string, targetDomain: string) => call(window.api.mail.createAliasDomain({ server: srv(), aliasDomain: { aliasDomain, targetDomain } }))
+  const deleteAliasDomain = (aliasDomain: string, version: string) => call(window.api.mail.deleteAliasDomain({ server: srv(), aliasDomain, version }))
+
+  return {
+    server,
+    settings,
+    settingsError,
+    domain,
+    domains,
+    mailboxes,
+    aliases,
+    aliasDomains,
+    domainNames,
+    use,
+    loadSettings,
+    load,
+    loadDomainNames,
+    createDomain,
+    editDomain,
+    previewDeleteDomain,
+    deleteDomain,
+    createMailbox,
+    editMailbox,
+    previewDeleteMailbox,
+    deleteMailbox,
+    createAlias,
+    editAlias,
+    deleteAlias,
+    createAliasDomain,
+    deleteAliasDomain,
+  }
+})
