@@ -11,6 +11,7 @@ interface Conn {
 }
 const conn = JSON.parse(readFileSync('test/vps/.state/connection.json', 'utf8')) as Conn
 const SENDER = `pd-e2e-${process.pid}@example.test`
+const BOGUS = '/etc/dovecot/conf.d/99-postdesk-e2e.conf'
 
 // The dashboard tiles, the services page (restart dovecot, see it come back) and the mail queue
 // (hold and release a deferred message), through the real renderer, preload, IPC and services.
@@ -43,6 +44,7 @@ describe('services, mail queue and the dashboard', () => {
   })
   afterAll(async () => {
     if (id && qid) await root(['postsuper', '-d', qid]).catch(() => undefined)
+    if (id) await root(['rm', '-f', BOGUS]).catch(() => undefined)
     // Dovecot must be running for everyone else, whatever happened here.
     if (id) await root(['sh', '-c', 'service dovecot status >/dev/null 2>&1 || service dovecot start </dev/null >/dev/null 2>&1; exit 0']).catch(() => undefined)
     await app?.close()
@@ -108,6 +110,25 @@ describe('services, mail queue and the dashboard', () => {
     await page.getByTestId('queue-release').click()
     await expect.poll(() => row.getAttribute('data-queue'), { timeout: 30_000 }).toBe('deferred')
     expect(await queueOf(qid)).toBe('deferred')
+  })
+
+  it('refuses to restart dovecot with a broken config, shows the server reason and undoes it from the page', async () => {
+    const { page } = app
+    await page.getByTestId('tab-services').click()
+    await page.getByTestId('services-table').waitFor({ timeout: 60_000 })
+    // A raw edit breaks the config; the configs area would register its backup like this.
+    expect((await root(['sh', '-c', `printf 'postdesk_e2e_bogus = 1\\n' > ${BOGUS}`])).code).toBe(0)
+    const offer = app.harness.services.configBackups.register(id, { service: 'dovecot', path: BOGUS, backupPath: null })
+    await page.getByTestId('service-dovecot-restart').click()
+    await page.getByTestId('service-failure').waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('service-failure-reason').textContent()).toMatch(/Unknown setting: postdesk_e2e_bogus/)
+    expect(await page.getByTestId('service-dovecot').getAttribute('data-running')).toBe('true')
+    await app.shot('services-09-restart-refused-en')
+    await page.getByTestId(`undo-${offer}`).click()
+    await expect.poll(() => page.getByTestId('service-failure').count(), { timeout: 60_000 }).toBe(0)
+    expect((await root(['test', '-e', BOGUS])).code).toBe(1)
+    expect((await app.harness.services.systemServices.status(id, 'dovecot')).running).toBe(true)
+    expect(await page.getByTestId('service-dovecot').getAttribute('data-running')).toBe('true')
   })
 
   it('reads in Japanese', async () => {

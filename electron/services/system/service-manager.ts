@@ -106,7 +106,9 @@ export class ServiceManager {
     if (action !== 'stop' && def.check) {
       const c = await this.deps.execAsRoot(serverId, detached(def.check), { timeoutMs: 60_000 })
       if (c.code !== 0) {
-        checkOutput = `${def.check.join(' ')}: ${clip(c.stdout + c.stderr)}`
+        // Only the complaints: doveconf -n also prints its version comments ("# 2.3.19.1 …").
+        const said = (c.stdout + c.stderr).split('\n').filter((l) => !/^(?:\S+: )?# /.test(l)).join('\n')
+        checkOutput = `${def.check.join(' ')}: ${clip(said)}`
         if (status.running && action !== 'start') {
           return finish(result({ ok: false, refused: true, status, output: checkOutput, reason: `The configuration check failed, so ${status.name} was not ${action === 'reload' ? 'reloaded' : 'restarted'} and keeps running with its current configuration.\n${checkOutput}` }))
         }
