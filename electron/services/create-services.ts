@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { CallRegistry } from './calls/call-registry'
 import { ScriptFactsService } from './facts/facts-service'
 import { FirewallService } from './firewall/firewall-service'
-import { freshRunner } from './firewall/fresh-runner'
+import { freshRunner, remoteRunner } from './firewall/fresh-runner'
 import { JsonlActivityJournal } from './journal/activity-journal'
 import { LogsService } from './logs/logs-service'
 import { JournaledProfileStore } from './profiles/journaled-profile-store'
@@ -101,7 +101,7 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     settings: new JsonSettingsStore(o.dataDir),
     firewall: (firewall = new FirewallService({
       dataDir: o.dataDir,
-      remote: connections,
+      remote: remoteRunner(connections),
       // The proof after a firewall change: a new connection of its own (short handshake timeout, no reconnects).
       fresh: freshRunner(() => new SshConnectionManager({ profiles, knownHosts, journal, emit: () => undefined, secrets, ...(agentPath ? { agentPath } : {}), ...o.ssh, readyTimeoutMs: Math.min(o.ssh?.readyTimeoutMs ?? 6000, 6000) })),
       profiles,

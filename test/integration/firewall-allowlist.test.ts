@@ -7,6 +7,7 @@ import { foreignIptables } from '../../shared/firewall/iptables-rules'
 import { foreignNft } from '../../shared/firewall/nft-rules'
 import { POSTDESK_BIN, runPostdesk } from '../unit/support/run-postdesk'
 import { ADDR_A, ADDR_B, flushPostdeskFirewall, iptablesSave, nftRuleset, nsRun, nsTry, pendingTxns, reachableFrom, waitFor } from './support/vps-firewall'
+import { createTestUser } from './support/vps-admin'
 import { vpsServices, type VpsServices } from './support/vps-services'
 
 // Real rules in the test server's namespace, from its two host-side addresses. The protected port is a
@@ -180,6 +181,30 @@ for (const backend of ['iptables', 'nftables'] as const) {
     })
   })
 }
+
+describe('as a sudo user', () => {
+  it('applies and confirms through sudo -S with the stored password (the confirm runs through sudo on the fresh connection too)', async () => {
+    cleanup()
+    const password = `pw-${Date.now()}-"'$x`
+    const user = createTestUser({ password, sudo: 'password' })
+    try {
+      const v = await vpsServices({ name: 'fw-sudo', localAddress: ADDR_A, profile: { user: user.name, sudo: 'sudo-S' } })
+      await v.services.secrets.set(v.profile.id, 'sudo', password)
+      await v.services.connections.connect(v.profile.id, { acceptFingerprint: v.conn.hostKeySha256 })
+      await v.services.firewall.save(v.profile.id, allowlist(v.profile.id, 'iptables', `${persistDir}/sudo.v4`))
+      const r = await v.services.firewall.apply(v.profile.id)
+      expect(r.outcome, r.message).toBe('confirmed')
+      expect(r.confirmedFrom).toBe(ADDR_A)
+      expect(await reachableFrom(ADDR_A, PORT)).toBe(true)
+      expect(await reachableFrom(ADDR_B, PORT)).toBe(false)
+      expect(pendingTxns()).toEqual([])
+      await v.services.connections.closeAll()
+    } finally {
+      user.remove()
+      cleanup()
+    }
+  })
+})
 
 describe('postdesk allowlist / block (CLI)', () => {
   it('status --json shows the change; refresh confirms; block of its own address exits non-zero after the server rolled back', async () => {

@@ -12,13 +12,16 @@ import { applyScript, cleanupScript, confirmScript, detectScript, parseDetect, r
 import { shellQuote } from '../ssh/shell-quote'
 import { whatIsMyIp } from './what-is-my-ip'
 
-/** Runs argv (as root) over the app's existing connection to the server. */
+/** Runs argv as root (the profile's way: root login, sudo -n or sudo -S) over the app's existing connection. */
 export interface RemoteRunner {
   exec(serverId: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>
+  /** `$SSH_CONNECTION` as the login user sees it (sudo drops it from the environment). */
+  sshConnection(serverId: string): Promise<string>
 }
 /** Opens a NEW connection for one command and closes it: the proof that access still works after a change. */
 export interface FreshRunner {
-  run(serverId: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>
+  /** Runs argv as root on a new connection; `sshConnection` is that connection's `$SSH_CONNECTION`. */
+  run(serverId: string, argv: string[], opts?: ExecOptions): Promise<ExecResult & { sshConnection: string }>
 }
 
 export interface FirewallServiceOptions {
@@ -123,8 +126,7 @@ export class FirewallService {
       const id = await this.idOf(server)
       const { allowlist } = await this.store.read(id)
       if (!homeEntryOf(allowlist)) return null
-      const r = await this.o.remote.exec(id, ['sh', '-c', 'echo "$SSH_CONNECTION"'], { timeoutMs: 10_000 })
-      const change = homeChange(allowlist, clientAddressOf(r.stdout))
+      const change = homeChange(allowlist, clientAddressOf(await this.o.remote.sshConnection(id)))
       if (change) this.o.emit('firewall.homeIpChanged', { server: id, ...change })
       return change
     } catch {
@@ -225,8 +227,7 @@ export class FirewallService {
     let confirmError: string | undefined
     try {
       const c = await this.o.fresh.run(id, ['sh', '-c', confirmScript(txnId)], { timeoutMs: 15_000 })
-      const ssh = /^ssh=(.*)$/m.exec(c.stdout)?.[1] ?? ''
-      confirmed = { from: clientAddressOf(ssh), verdict: c.stdout.includes('CONFIRMED') ? 'CONFIRMED' : c.stdout.includes('FIRED') ? 'FIRED' : 'DECIDED' }
+      confirmed = { from: clientAddressOf(c.sshConnection), verdict: c.stdout.includes('CONFIRMED') ? 'CONFIRMED' : c.stdout.includes('FIRED') ? 'FIRED' : 'DECIDED' }
     } catch (e) {
       confirmError = toErrorShape(e).message
     }
@@ -389,7 +390,7 @@ export class FirewallService {
 
   private async detect(id: string, a: Allowlist): Promise<ServerState> {
     const apacheConf = a.apache?.enabled ? a.apache.confPath : undefined
-    const r = await this.o.remote.exec(id, ['sh', '-c', detectScript(apacheConf)], { timeoutMs: 20_000 })
+    const [r, sshConnection] = await Promise.all([this.o.remote.exec(id, ['sh', '-c', detectScript(apacheConf)], { timeoutMs: 20_000 }), this.o.remote.sshConnection(id)])
     if (r.code !== 0) throw new AppError('remote-failed', `Could not read the firewall state: ${(r.stderr || r.stdout).trim().slice(0, 300)}`)
     const { keys, sections } = parseDetect(r.stdout)
     const available: FirewallBackend[] = []
@@ -403,7 +404,7 @@ export class FirewallService {
     const apacheVersion = keys['apache'] ? apacheVersionOf(keys['apache']) : null
     const apacheText = sections['apache']
     return {
-      clientIp: clientAddressOf(keys['ssh'] ?? ''),
+      clientIp: clientAddressOf(sshConnection || keys['ssh'] || ''),
       backends: { available, chosen, apache: { present: !!keys['apache'], version: apacheVersion, running: !!keys['apache_running'] }, at: !!keys['at'] },
       keys,
       ipt4: ownedIptables(sections['iptables'] ?? ''),
