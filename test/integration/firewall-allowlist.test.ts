@@ -182,6 +182,29 @@ for (const backend of ['iptables', 'nftables'] as const) {
   })
 }
 
+describe('rules inside the owned chain that Postdesk did not write', () => {
+  it('need a second click: needs-confirmation lists them and changes nothing; with the confirmation they go', async () => {
+    cleanup()
+    const a = await client(undefined, ADDR_A)
+    const id = a.profile.id
+    await a.services.firewall.save(id, allowlist(id, 'iptables', `${persistDir}/second.v4`))
+    expect((await a.services.firewall.apply(id)).outcome).toBe('confirmed')
+    nsRun(['iptables', '-A', 'POSTDESK-INPUT', '-s', '192.0.2.9/32', '-j', 'ACCEPT']) // added by hand on the server
+    const before = iptablesSave()
+    const r = await a.services.firewall.refresh(id, { address: ADDR_B })
+    expect(r.outcome).toBe('needs-confirmation')
+    expect(r.preview.foreignRemoved).toEqual(['-A POSTDESK-INPUT -s 192.0.2.9/32 -j ACCEPT'])
+    expect(iptablesSave()).toBe(before)
+    expect((await a.services.firewall.get(id)).entries[0]?.ipv4).toBe(ADDR_A)
+    const r2 = await a.services.firewall.refresh(id, { address: ADDR_B, acceptForeignRemoval: true })
+    expect(r2.outcome, r2.message).toBe('confirmed')
+    expect(iptablesSave()).not.toContain('192.0.2.9')
+    expect(await reachableFrom(ADDR_B, PORT)).toBe(true)
+    await a.services.connections.closeAll()
+    cleanup()
+  })
+})
+
 describe('as a sudo user', () => {
   it('applies and confirms through sudo -S with the stored password (the confirm runs through sudo on the fresh connection too)', async () => {
     cleanup()
