@@ -341,7 +341,7 @@ export default {
   queue: {
     empty: 'The mail queue is empty.',
     loading: 'Reading the mail queue…',
-    counts: '{total} messages: {active} active, {deferred} deferred, {hold} on hold',
+    counts: 'Messages: {total} — {active} active, {deferred} deferred, {hold} on hold',
     search: 'Search sender, recipient, reason or ID',
     all: 'All queues',
     names: { active: 'Active', deferred: 'Deferred', hold: 'On hold', incoming: 'Incoming', maildrop: 'Maildrop', corrupt: 'Corrupt' },
