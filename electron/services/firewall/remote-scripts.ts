@@ -108,7 +108,8 @@ export function applyScript(p: TxnPlan): string {
     heredoc('"$D/timer.sh"', timer),
     'setsid sh "$D/timer.sh" </dev/null >/dev/null 2>&1 &',
     'echo $! > "$D/pid"',
-    `if command -v at >/dev/null 2>&1; then echo "sh $D/rollback.sh" | at now + ${atMinutes} minutes 2>&1 | sed -n 's/^job \\([0-9]*\\) .*/\\1/p' > "$D/atjob"; fi`,
+    // Silent (at mails a job's output to root) and harmless once the transaction is gone.
+    `if command -v at >/dev/null 2>&1; then echo "[ -f $D/rollback.sh ] && sh $D/rollback.sh >/dev/null 2>&1" | at now + ${atMinutes} minutes 2>&1 | sed -n 's/^job \\([0-9]*\\) .*/\\1/p' > "$D/atjob"; fi`,
     'echo SCHEDULED',
     'fail() { echo "APPLY_FAILED $1"; cat "$D/err" 2>/dev/null; sh "$D/rollback.sh"; exit 3; }',
     ...p.apply,
@@ -136,6 +137,8 @@ export function rollbackStateScript(id: string): string {
   return `D=${D}\nif [ -f "$D/fired" ]; then echo FIRED; elif [ -d "$D" ]; then echo PENDING; else echo GONE; fi`
 }
 
+/** Removes a decided transaction, and its `at` job if that is still queued. */
 export function cleanupScript(id: string): string {
-  return `rm -rf ${shellQuote([txnDir(id)])}`
+  const D = shellQuote([txnDir(id)])
+  return `J=$(cat ${D}/atjob 2>/dev/null); [ -n "$J" ] && atrm "$J" 2>/dev/null; rm -rf ${D}`
 }

@@ -7,7 +7,7 @@ import { foreignIptables, IPT_JUMP, iptablesChainRules, iptablesRestoreInput, ip
 import { foreignNft, nftRollbackScript, nftRuleLines, nftScript, nftTable } from '../../../shared/firewall/nft-rules'
 import { ufwCommands, ufwRuleSpecs } from '../../../shared/firewall/ufw-commands'
 import { homeChange } from '../../../electron/services/firewall/firewall-service'
-import { applyScript, confirmScript, parseDetect } from '../../../electron/services/firewall/remote-scripts'
+import { applyScript, cleanupScript, confirmScript, parseDetect } from '../../../electron/services/firewall/remote-scripts'
 
 const list: Allowlist = {
   server: 'vps',
@@ -195,6 +195,9 @@ describe('remote scripts', () => {
     expect(s).toContain("<<'POSTDESK_EOF_'") // a heredoc tag the content cannot end early
     expect(s).toContain('mkdir "$D/decided" 2>/dev/null || exit 0')
     expect(confirmScript('txn-1')).toContain('if mkdir "$D/decided" 2>/dev/null; then')
+    // The at job is silent (no mail to root) and removed with the transaction.
+    expect(s).toContain('echo "[ -f $D/rollback.sh ] && sh $D/rollback.sh >/dev/null 2>&1" | at now')
+    expect(cleanupScript('txn-1')).toBe('J=$(cat /var/lib/postdesk/firewall/txn-1/atjob 2>/dev/null); [ -n "$J" ] && atrm "$J" 2>/dev/null; rm -rf /var/lib/postdesk/firewall/txn-1')
   })
   it('parses the detect output into keys and sections', () => {
     expect(parseDetect('ssh=1.2.3.4 5 6.7.8.9 22\nnft=1\n--- postdesk:iptables\n*filter\nCOMMIT\n--- postdesk:nft\n--- postdesk:end\n')).toEqual({
