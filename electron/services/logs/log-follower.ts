@@ -1,13 +1,13 @@
 // Follows one server's mail log: the remote loop of follow-script.ts (or journalctl -f), its bytes
-// split into lines at exact offsets, each line through the engine, lines handed on in batches.
+// split into lines at exact offsets, each line through the engine's parser, lines handed on in batches.
 // After a lost connection it starts again from the last complete line it handed on (inode + byte
 // offset, or the journal cursor), so no line is lost or repeated.
 
 import { AppError, toErrorShape } from '../../../shared/errors'
 import { LineSplitter } from '../../../shared/logs/line-splitter'
+import { MailLogParser } from '../../../shared/logs/parse-line'
 import type { FollowState, LogSourceInfo, StreamLine } from '../../../shared/contract/logs'
 import type { StreamHandlers, StreamingExec } from '../ssh/stream-command'
-import { LogAnalyser } from './analyse-log'
 import { FollowFrameReader, followArgv, type FollowFrame } from './follow-script'
 import { journalCursorOf, journalFollowArgv, type LogSource } from './log-source'
 
@@ -36,7 +36,9 @@ export function sourceInfo(s: LogSource): LogSourceInfo {
 }
 
 export class LogFollower {
-  readonly analyser = new LogAnalyser()
+  // Parsing only: the view correlates a message's lines when it opens its timeline, and summaries
+  // read the file; a live correlator and pflogsumm counter here would cost 4x the parse.
+  readonly parser = new MailLogParser()
   private seq = 0
   private stopped = false
   private exec: StreamingExec | undefined
@@ -245,7 +247,7 @@ export class LogFollower {
   }
 
   private line(raw: string, truncated: boolean): void {
-    const l = this.analyser.push(raw, truncated) as StreamLine
+    const l = this.parser.parse(raw, truncated) as StreamLine
     l.seq = ++this.seq
     this.batch.push(l)
     this.stats.lines++
