@@ -1,9 +1,13 @@
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runPostdesk } from '../unit/support/run-postdesk'
 import { loadConnection } from './support/vps'
 import { tempDataDir } from './support/vps-services'
 
 const conn = loadConnection()
+const ssh = (cmd: string, input?: string) =>
+  execFileSync('ssh', ['-i', conn.keyPath, '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${join(conn.keyPath, '..', 'known_hosts')}`, '-p', String(conn.port), `${conn.user}@${conn.host}`, cmd], { encoding: 'utf8', ...(input ? { input } : {}) })
 
 async function home(): Promise<string> {
   const h = tempDataDir()
@@ -45,5 +49,32 @@ describe('postdesk service / queue / status against the test mail server', () =>
     expect(st.stdout).toMatch(/^Services\s+.*postfix up.*dovecot up/m)
     expect(st.stdout).toMatch(/^TLS cert \(postfix\)\s+expires /m)
     expect(st.stdout).toMatch(/^Home IP\s+not set up$/m)
+  })
+
+  it('queue list --search, hold, show and delete one message, reported per message', async () => {
+    const h = await home()
+    const sender = `pd-cli-${process.pid}@example.test`
+    ssh(`sendmail -f ${sender} cli@defer.invalid`, 'Subject: =?UTF-8?B?44OG44K544OI?=\n\nbody\n')
+    let id = ''
+    for (let i = 0; i < 60 && !id; i++) {
+      id = ssh('postqueue -j').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { queue_id: string; sender: string; queue_name: string }).find((m) => m.sender === sender && m.queue_name === 'deferred')?.queue_id ?? ''
+      if (!id) await new Promise((r) => setTimeout(r, 500))
+    }
+    try {
+      const list = await runPostdesk(h, ['queue', 'list', 'vps', '--search', sender])
+      expect(list.code, list.stderr).toBe(0)
+      expect(list.stdout).toMatch(new RegExp(`^${id}\\s+deferred\\s+\\d+\\s+\\S+\\s+${sender.replace(/[.]/g, '\\.')}\\s+cli@defer\\.invalid\\s+unable to look up host`, 'm'))
+      const hold = await runPostdesk(h, ['queue', 'hold', 'vps', id])
+      expect(hold.code, hold.stderr).toBe(0)
+      expect(hold.stdout).toMatch(new RegExp(`^${id}\\s+ok\\s+placed on hold$`, 'm'))
+      const show = await runPostdesk(h, ['queue', 'show', 'vps', id])
+      expect(show.stdout).toMatch(/^Subject: テスト$/m)
+      expect(show.stdout).toMatch(new RegExp(`^Queue ID: ${id} \\(hold\\)$`, 'm'))
+      const del = await runPostdesk(h, ['queue', 'delete', 'vps', id, '--yes'])
+      expect(del.stdout).toMatch(new RegExp(`^${id}\\s+ok\\s+removed$`, 'm'))
+      expect(ssh('postqueue -j')).not.toContain(id)
+    } finally {
+      if (id) ssh(`postsuper -d ${id} 2>/dev/null; true`)
+    }
   })
 })
