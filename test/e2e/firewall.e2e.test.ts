@@ -89,6 +89,22 @@ describe('firewall: home IP changed, one-click refresh', () => {
     expect(await result.getAttribute('data-outcome')).toBe('confirmed')
     expect(await result.textContent()).toContain('確認済み')
     await app.shot('firewall-04-confirmed-ja')
+  })
+
+  it('on connect, from the dashboard, the app compares the home IP and says so in a toast', async () => {
+    const { page } = app
+    const s = app.harness.services
+    await s.firewall.save(id, home(ADDR_A))
+    await s.settings.set({ locale: 'en' })
+    await s.connections.disconnect(id)
+    await page.reload()
+    await page.evaluate(`location.hash = '#/servers/${id}/dashboard'`)
+    await page.getByTestId('connect').click() // the top bar's button
+    const toast = page.getByTestId('toast-title').filter({ hasText: `Your home IP changed from ${ADDR_A} to ${ADDR_B}` })
+    await toast.waitFor({ timeout: 30_000 })
+    await app.shot('firewall-05-connect-toast-en')
+    await openFirewall()
+    await page.getByTestId('home-ip-banner').waitFor({ timeout: 30_000 })
     expect(app.consoleErrors.filter((e) => !e.includes("WebSocket connection to 'ws://__ipc/'"))).toEqual([])
   })
 })
