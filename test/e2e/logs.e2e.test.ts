@@ -41,7 +41,7 @@ describe('live mail log view', () => {
     await app.harness.services.connections.connect(id, { acceptFingerprint: conn.hostKeySha256 })
     await app.page.reload()
     await app.page.goto(`${app.harness.url}#/servers/${id}/logs`)
-    await app.page.locator('[data-testid="logs-state"][data-state="following"]').waitFor({ timeout: 20_000 })
+    await app.page.locator('[data-testid="logs-state"][data-state="following"]').waitFor({ timeout: 45_000 })
   })
   afterAll(async () => {
     await app?.close()
@@ -106,6 +106,19 @@ describe('live mail log view', () => {
     expect(await page.getByTestId('rule-postfix-access').textContent()).toContain('198.51.100.7    REJECT')
     await app.shot('logs-04-attacks-en')
     await page.getByTestId('logs-attacks').click()
+  })
+
+  it('searches the log files on the server with progress', async () => {
+    const { page } = app
+    await page.getByTestId('logs-search-toggle').click()
+    await page.getByTestId('search-text').fill(`${run}-m`)
+    await page.getByTestId('search-run').click()
+    await expect.poll(() => page.getByTestId('search-progress').textContent(), { timeout: 20_000 }).toMatch(/matching lines in \d+ files/)
+    const found = page.getByTestId('log-search').locator('[data-testid="log-row"]')
+    await expect.poll(() => found.count(), { timeout: 5000 }).toBeGreaterThan(0) // the lines come as events, the summary as the reply
+    expect(await found.first().textContent()).toContain(`${run}-m`)
+    await app.shot('logs-04b-search-en')
+    await page.getByTestId('logs-search-toggle').click()
   })
 
   it('measures the live lag at 5,000 lines/s (line written -> event in the page)', async () => {
@@ -205,6 +218,9 @@ describe('live mail log view', () => {
     await page.getByTestId('timeline-close').click()
     await page.getByTestId('filter-status-rejected').click()
     await page.getByTestId('logs-attacks').click()
+    // the failed IMAP logins of the integration runs on this server, from the host's address
+    await expect.poll(() => page.getByTestId('attack-by-ip').textContent(), { timeout: 5000 }).toContain('10.213.77.1')
+    await page.getByTestId('attack-ip-10.213.77.1').click()
     await app.shot('logs-08-attacks-ja')
     // the preload shim also runs in the transient about:blank of the reload in beforeAll, where its socket cannot connect
     expect(app.consoleErrors.filter((e) => !e.includes('ws://__ipc/'))).toEqual([])
