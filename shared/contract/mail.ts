@@ -13,6 +13,7 @@ import {
   DomainCreate,
   DomainPatch,
   DomainRow,
+  ImportResult,
   ListQuery,
   MailboxCreate,
   MailboxPatch,
@@ -59,6 +60,10 @@ export const mailChannels = {
   'mail.createAliasDomain': { input: z.object({ ...S, aliasDomain: AliasDomainCreate }), output: AliasDomainRow },
   'mail.editAliasDomain': { input: z.object({ ...S, aliasDomain: Key, patch: AliasDomainPatch, ...Expected }), output: AliasDomainRow },
   'mail.deleteAliasDomain': { input: z.object({ ...S, aliasDomain: Key, ...Expected }), output: DeleteSummary },
+
+  /** CSV import of mailboxes: verdicts per row; written (one transaction) only if all are good and not dryRun. */
+  'mail.importMailboxes': { input: z.object({ ...S, csv: z.string().max(20_000_000), dryRun: z.boolean().default(true) }), output: ImportResult },
+  'mail.exportMailboxes': { input: z.object({ ...S, domain: Key.optional() }), output: z.object({ csv: z.string() }) },
 
   'mail.listAdmins': { input: z.object({ ...S, query: ListQuery.default({ search: '', desc: false, offset: 0, limit: 50 }) }), output: Page(AdminRow) },
   'mail.createAdmin': { input: z.object({ ...S, admin: AdminCreate }), output: AdminRow },

@@ -216,3 +216,8 @@ export const MailSettingsView = z.object({
   logging: z.boolean(),
 })
 export type MailSettingsView = z.infer<typeof MailSettingsView>
+
+export const ImportVerdict = z.object({ line: z.number(), address: z.string(), ok: z.boolean(), reason: z.string().optional(), message: z.string().optional() })
+export type ImportVerdict = z.infer<typeof ImportVerdict>
+export const ImportResult = z.object({ dryRun: z.boolean(), created: z.number(), verdicts: z.array(ImportVerdict) })
+export type ImportResult = z.infer<typeof ImportResult>

@@ -68,4 +68,22 @@ describe('postdesk mail commands', () => {
     expect(del.stderr).toMatch(/--yes/)
     expect(await dumpTables(db)).toBe(before)
   })
+
+  it('import mailboxes FILE|- [--dry-run] and export mailboxes', { timeout: 180_000 }, async () => {
+    const csv = `address,name,password\nimp1@${d},Imported One,Import123pw\nimp2@${d},"Two, Imported",Import456pw\n`
+    const dry = await run(['import', 'mailboxes', 'vps', '-', '--dry-run'], csv)
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.stdout).toMatch(/All 2 rows are good/)
+    expect(await pfaView('mailbox', `imp1@${d}`)).toBeUndefined()
+    const bad = await run(['import', 'mailboxes', 'vps', '-', '--json'], `${csv}bad@@${d},X,Import789pw\n`)
+    expect(bad.code).toBe(1)
+    expect(JSON.parse(bad.stdout)).toMatchObject({ created: 0, verdicts: [{ ok: true }, { ok: true }, { ok: false, line: 4 }] })
+    const real = await run(['import', 'mailboxes', 'vps', '-'], csv)
+    expect(real.code, real.stderr).toBe(0)
+    expect(real.stdout).toMatch(/Imported 2 mailboxes/)
+    expect(await doveadmAuth(`imp2@${d}`, 'Import456pw')).toBe(true)
+    const exp = await run(['export', 'mailboxes', 'vps', '--domain', d])
+    expect(exp.code, exp.stderr).toBe(0)
+    expect(exp.stdout).toContain(`imp2@${d},"Two, Imported",`)
+  })
 })

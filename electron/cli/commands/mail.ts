@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { InvalidArgumentError, type Command } from 'commander'
 import type { AliasDomainRow, AliasRow, DeleteSummary, DomainRow, ListQuery, MailboxRow } from '../../../shared/domain/mail'
 import { AppError } from '../../../shared/errors'
@@ -315,5 +316,44 @@ export function registerMail(program: Command, ctx: CliContext): void {
     .action(async (server: string, name: string, o: { json?: boolean }) => {
       const { s, id } = await connected(ctx, server)
       printDeleted(ctx, await s.mail.deleteAliasDomain(id, name), o.json)
+    })
+
+  const imp = program.command('import').description('bulk imports')
+  imp
+    .command('mailboxes')
+    .description('import mailboxes from a CSV file (address,name,password[,quota_mb,active]); all rows or none, one transaction')
+    .argument('<server>', 'server name or id')
+    .argument('<file>', 'the CSV file (- for stdin)')
+    .option('--dry-run', 'check every row and report, write nothing')
+    .option('--json', 'print the verdicts as JSON')
+    .action(async (server: string, file: string, o: { dryRun?: boolean; json?: boolean }) => {
+      const csv = file === '-' ? ((await ctx.io.readStdin?.())?.toString('utf8') ?? '') : await readFile(file, 'utf8')
+      const { s, id } = await connected(ctx, server)
+      let last = ''
+      const r = await s.mail.importMailboxes(id, csv, {
+        dryRun: o.dryRun ?? false,
+        onProgress: (phase, done, total) => {
+          const line = `${phase} ${done}/${total}`
+          if (!o.json && line !== last && (done === total || done % 100 === 0)) ctx.io.err(`${line}\n`)
+          last = line
+        },
+      })
+      const bad = r.verdicts.filter((v) => !v.ok)
+      if (bad.length) ctx.setExitCode(1)
+      if (o.json) return printJson(ctx, r)
+      for (const v of bad) ctx.io.out(`line ${v.line}: ${v.address || '-'}: ${v.message ?? v.reason}\n`)
+      if (bad.length) ctx.io.out(`${bad.length} of ${r.verdicts.length} rows refused; nothing was written.\n`)
+      else if (r.dryRun) ctx.io.out(`All ${r.verdicts.length} rows are good (dry run: nothing written).\n`)
+      else ctx.io.out(`Imported ${r.created} mailboxes.\n`)
+    })
+  const exp = program.command('export').description('exports')
+  exp
+    .command('mailboxes')
+    .description('print the mailboxes as CSV (no passwords)')
+    .argument('<server>', 'server name or id')
+    .option('--domain <domain>', 'only this domain')
+    .action(async (server: string, o: { domain?: string }) => {
+      const { s, id } = await connected(ctx, server)
+      ctx.io.out(await s.mail.exportMailboxes(id, o.domain))
     })
 }

@@ -29,7 +29,10 @@ import { DomainRepository } from './domain-repository'
 import type { MailContext } from './mail-context'
 import { MailTables, type MailDatabase } from './mail-database'
 import { MailboxRepository } from './mailbox-repository'
+import { parseMailboxCsv, toCsv } from '../../../shared/mail/mailbox-csv'
+import { importMailboxes, type ImportPhase, type ImportResult } from './mailbox-import'
 import { hashPassword } from './passwords/hash-password'
+import { PasswordHashPool } from './passwords/password-hash-pool'
 
 export interface MailServiceOptions {
   /** The server's database (DbService.transaction bound to the server). */
@@ -40,11 +43,14 @@ export interface MailServiceOptions {
   actor: string
   /** Hashes a password per $CONF['encrypt'] (default: in-process hashPassword). */
   hash?: (password: string, encrypt: string) => Promise<string>
+  /** Hashes many passwords (bulk import); default: a PasswordHashPool of worker threads, made on first use. */
+  hashMany?: (passwords: string[], encrypt: string, onProgress: (done: number, total: number) => void) => Promise<string[]>
 }
 
 type Page<T> = { rows: T[]; total: number }
 
 interface Repos {
+  context: MailContext
   domains: DomainRepository
   mailboxes: MailboxRepository
   aliases: AliasRepository
@@ -65,7 +71,7 @@ export class MailService {
     const hash = this.o.hash ?? ((p: string, e: string) => hashPassword(p, e))
     return this.o.databaseOf(serverId).transaction(async (q) => {
       const c: MailContext = { q, tables, settings, actor: this.o.actor, hashPassword: (p) => hash(p, settings.encrypt) }
-      return fn({ domains: new DomainRepository(c), mailboxes: new MailboxRepository(c), aliases: new AliasRepository(c), aliasDomains: new AliasDomainRepository(c), admins: new AdminRepository(c) })
+      return fn({ context: c, domains: new DomainRepository(c), mailboxes: new MailboxRepository(c), aliases: new AliasRepository(c), aliasDomains: new AliasDomainRepository(c), admins: new AdminRepository(c) })
     })
   }
 
@@ -85,6 +91,48 @@ export class MailService {
       defaults: { aliases: s.aliases, mailboxes: s.mailboxes, maxquota: s.maxquota, quota: s.domainQuotaDefault ?? -1, transport: s.transportDefault },
       defaultAliases: s.defaultAliases,
       logging: s.logging,
+    }
+  }
+
+  /**
+   * CSV import of mailboxes (address,name,password[,quota_mb,active]): a verdict per row; written only
+   * when every row is good and dryRun is off, in one transaction (a dropped link leaves no row of it).
+   */
+  async importMailboxes(server: string, csv: string, opts: { dryRun: boolean; onProgress?: (phase: ImportPhase, done: number, total: number) => void }): Promise<ImportResult> {
+    const { rows, problems } = parseMailboxCsv(csv)
+    if (problems.length) return { dryRun: opts.dryRun, created: 0, verdicts: problems.map((p) => ({ line: p.line, address: '', ok: false, reason: p.reason, message: p.message })) }
+    const settings = await this.o.settingsOf(server)
+    return this.run(server, async (r) =>
+      importMailboxes(r.context, rows, {
+        dryRun: opts.dryRun,
+        hashMany: (passwords, onProgress) => this.hashMany(passwords, settings.encrypt, onProgress),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      }),
+    )
+  }
+
+  /** The mailboxes (of a domain, or all) as CSV; passwords are never exported. */
+  async exportMailboxes(server: string, domain?: string): Promise<string> {
+    const rows: MailboxRow[] = []
+    for (let offset = 0; ; offset += 1000) {
+      const page = await this.listMailboxes(server, domain, { offset, limit: 1000, sort: 'username' })
+      rows.push(...page.rows)
+      if (page.rows.length < 1000) break
+    }
+    return toCsv(
+      ['address', 'name', 'quota_mb', 'active', 'maildir', 'forwards', 'keep_copy', 'created', 'modified'],
+      rows.map((m) => [m.username, m.name, m.quotaMb, m.active ? 'yes' : 'no', m.maildir, m.forwards.join(' '), m.keepCopy ? 'yes' : 'no', m.created, m.modified]),
+    )
+  }
+
+  /** A pool of worker threads for this import only: idle workers would keep a CLI process alive. */
+  private async hashMany(passwords: string[], encrypt: string, onProgress: (done: number, total: number) => void): Promise<string[]> {
+    if (this.o.hashMany) return this.o.hashMany(passwords, encrypt, onProgress)
+    const pool = new PasswordHashPool()
+    try {
+      return await pool.hashMany(passwords, encrypt, { onProgress })
+    } finally {
+      await pool.close()
     }
   }
 
