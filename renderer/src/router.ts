@@ -10,7 +10,7 @@ const routes: RouteRecordRaw[] = [
   {
     path: '/servers/:id/:area(mail|configs|logs|firewall|services)',
     name: 'area',
-    component: () => import('./views/ComingSoonView.vue'),
+    component: () => import('./views/AreaView.vue'),
   },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue'), meta: { titleKey: 'settings.title' } },
   { path: '/activity', name: 'activity', component: () => import('./views/ActivityView.vue'), meta: { titleKey: 'activity.title' } },
