@@ -99,11 +99,13 @@ describe('password and keyboard-interactive (a second sshd that allows them)', (
   }
 
   it('tries the methods in the profile order, skipping what it cannot try, and says all of it on failure', async () => {
-    const v = await vpsServices({ profile: { host: conn.host, port: pwSshd.port, user: user.name, keyPath: conn.keyPath, authMethods: ['agent', 'publickey', 'password'] } })
+    const stranger = join(keyDir, 'id_stranger')
+    if (!existsSync(stranger)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger])
+    const v = await vpsServices({ profile: { host: conn.host, port: pwSshd.port, user: user.name, keyPath: stranger, authMethods: ['agent', 'publickey', 'password'] } })
     await v.services.secrets.set(v.profile.id, 'password', 'wrong')
     const e = (await v.services.connections.connect(v.profile.id, { acceptFingerprint: pwSshd.fingerprint }).catch((x: unknown) => x)) as AppError
     expect(e.code).toBe('auth-failed')
-    // The test key is authorised for every user on the test server's sshd, but this one reads only ~/.ssh.
+    // A key the user has not authorised: publickey is tried and refused, then the (wrong) password.
     expect(e.detail).toMatchObject({ triedMethods: ['publickey', 'password'], skipped: ['agent (no SSH_AUTH_SOCK)'] })
     expect(e.message).toMatch(/Tried: publickey \(ssh-ed25519 key .*\), password\. Not tried: agent \(no SSH_AUTH_SOCK\)\./)
     await v.services.secrets.set(v.profile.id, 'password', PASSWORD)
