@@ -212,6 +212,7 @@ describe('live mail log view', () => {
     expect(await page.getByTestId('logs-state').textContent()).toBe('リアルタイムで追跡中')
     await app.shot('logs-06-live-ja')
     await page.getByTestId('filter-status-rejected').click()
+    await expect.poll(async () => new Set(await page.locator('[data-testid="log-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))), { timeout: 5000 }).toEqual(new Set(['rejected']))
     await page.locator('[data-testid="log-row"]').last().click()
     await page.getByTestId('log-timeline').waitFor()
     await app.shot('logs-07-timeline-ja')
