@@ -5,6 +5,8 @@
  */
 export function wrapPreload(preloadSource: string): string {
   return `(() => {
+  // Init scripts also run in the page's first about:blank document: no host to connect to there.
+  if (!/^https?:$/.test(location.protocol) || !location.host) return
   const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/__ipc')
   const opened = new Promise((resolve, reject) => {
     ws.addEventListener('open', resolve)
