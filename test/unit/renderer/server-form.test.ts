@@ -33,3 +33,21 @@ describe('add-server form validation (shared NewServer schema)', () => {
     expect(validateServerForm({ ...valid, host: '2001:db8::25', localAddress: '2001:db8::10' }).ok).toBe(true)
   })
 })
+
+describe('server editor fields', () => {
+  it('keeps the auth order, needs a key file only when publickey is tried, and omits sudo none', () => {
+    const agentOnly = validateServerForm({ ...valid, keyPath: '', authMethods: ['agent', 'password'], sudo: 'none' })
+    expect(agentOnly.ok && agentOnly.value).toEqual({ name: 'mail-tokyo', host: 'mail.example.jp', port: 22, user: 'admin', authMethods: ['agent', 'password'] })
+    expect(validateServerForm({ ...valid, keyPath: '', authMethods: ['password', 'publickey'] }).errors).toEqual({ keyPath: { key: 'required' } })
+    expect(validateServerForm({ ...valid, authMethods: [] }).errors).toEqual({ authMethods: { key: 'noMethod' } })
+    const sudo = validateServerForm({ ...valid, sudo: 'sudo-S' })
+    expect(sudo.ok && sudo.value.sudo).toBe('sudo-S')
+  })
+
+  it('validates jump hosts and names the bad hop', () => {
+    const ok = validateServerForm({ ...valid, jumpHosts: [{ host: 'bastion.example.jp', port: '2222', user: 'ops', keyPath: '' }] })
+    expect(ok.ok && ok.value.jumpHosts).toEqual([{ host: 'bastion.example.jp', port: 2222, user: 'ops' }])
+    const bad = validateServerForm({ ...valid, jumpHosts: [{ host: 'a.example', port: 22, user: 'x', keyPath: '/k' }, { host: 'bad host', port: 22, user: 'x', keyPath: '' }] })
+    expect(bad.errors).toEqual({ jumpHosts: { key: 'invalidJump', params: { n: 2 } } })
+  })
+})
