@@ -24,6 +24,37 @@ export interface PflogsummOptions {
 
 type RejectType = 'reject' | 'reject_warning' | 'hold' | 'discard'
 
+/** The commands pflogsumm's main loop tells apart (any other name is OTHER). */
+const enum Cmd { Other, Cleanup, Master, Smtpd, Postscreen, Pickup }
+
+/** What the queue id token is, when it is one of the words pflogsumm's main loop tests. */
+const enum QidWord { None, Problem, Reject, RejectWarning, Hold, Discard }
+
+/** Cmd of s[start, end) without taking the substring. */
+function commandOf(s: string, start: number, end: number): Cmd {
+  switch (end - start) {
+    case 5: return s.startsWith('smtpd', start) ? Cmd.Smtpd : Cmd.Other
+    case 6: return s.startsWith('master', start) ? Cmd.Master : s.startsWith('pickup', start) ? Cmd.Pickup : Cmd.Other
+    case 7: return s.startsWith('cleanup', start) ? Cmd.Cleanup : Cmd.Other
+    case 10: return s.startsWith('postscreen', start) ? Cmd.Postscreen : Cmd.Other
+    default: return Cmd.Other
+  }
+}
+
+/** QidWord of s[start, end) without taking the substring. */
+function qidWordOf(s: string, start: number, end: number): QidWord {
+  switch (end - start) {
+    case 4: return s.startsWith('hold', start) ? QidWord.Hold : QidWord.None
+    case 5: return s.startsWith('fatal', start) || s.startsWith('panic', start) ? QidWord.Problem : QidWord.None
+    case 6: return s.startsWith('reject', start) ? QidWord.Reject : QidWord.None
+    case 7: return s.startsWith('warning', start) ? QidWord.Problem : s.startsWith('discard', start) ? QidWord.Discard : QidWord.None
+    case 14: return s.startsWith('reject_warning', start) ? QidWord.RejectWarning : QidWord.None
+    default: return QidWord.None
+  }
+}
+
+const QID_REJECT: readonly (RejectType | null)[] = [null, null, 'reject', 'reject_warning', 'hold', 'discard']
+
 interface QidState {
   /** %msgSizes: the size string as logged */
   size: string | undefined
@@ -72,6 +103,8 @@ function lowerFromAt(addr: string): string {
 
 export class PflogsummCounter {
   private readonly prefixes: string[]
+  private readonly onlyPostfix: boolean
+  private readonly commas = new CommaIndex()
   private received = 0
   private delivered = 0
   private forwarded = 0
@@ -93,8 +126,10 @@ export class PflogsummCounter {
    * Never forgotten, as in pflogsumm: its memory grows with the number of queue ids.
    */
   private readonly qids = new Map<string, QidState>()
-  private cmd = ''
-  private qid = ''
+  private cmd: Cmd = Cmd.Other
+  /** the queue id token of the last matched line: rest[qidStart, qidEnd) */
+  private qidStart = 0
+  private qidEnd = 0
 
   /** lines seen, and lines pflogsumm would have read as postfix lines */
   lines = 0
@@ -103,6 +138,7 @@ export class PflogsummCounter {
   constructor(opts: PflogsummOptions = {}) {
     const name = opts.syslogName ?? 'postfix'
     this.prefixes = name === 'postfix' ? ['postfix'] : ['postfix', name]
+    this.onlyPostfix = name === 'postfix'
   }
 
   /** One log line (without its newline) as pflogsumm reads it. */
@@ -121,29 +157,29 @@ export class PflogsummCounter {
     if (!this.matchCommand(rest)) return
     this.postfixLines++
     const cmd = this.cmd
-    const qid = this.qid
+    const word = qidWordOf(rest, this.qidStart, this.qidEnd)
     let sub: RejectType | null
-    if (cmd === 'cleanup' && (sub = cleanupAction(rest)) !== null) {
+    if (cmd === Cmd.Cleanup && (sub = cleanupAction(rest)) !== null) {
       this.countReject(sub)
-    } else if (qid === 'warning' || qid === 'fatal' || qid === 'panic') {
+    } else if (word === QidWord.Problem) {
       // problem reports only
-    } else if (qid === 'reject' || qid === 'reject_warning' || qid === 'hold' || qid === 'discard') {
-      this.countReject(qid)
-    } else if (cmd === 'master') {
+    } else if (word !== QidWord.None) {
+      this.countReject(QID_REJECT[word]!)
+    } else if (cmd === Cmd.Master) {
       // master daemon messages only
-    } else if (cmd === 'smtpd' || cmd === 'postscreen') {
+    } else if (cmd === Cmd.Smtpd || cmd === Cmd.Postscreen) {
       const client = smtpdClient(rest)
       if (client !== null) {
         this.received++
-        this.state(qid).whence = gimmeDomain(client)
+        this.state(this.qidOf(rest)).whence = gimmeDomain(client)
       } else {
         const t = smtpdAction(rest)
         if (t !== null) this.countReject(t)
       }
-    } else if (!this.fromSize(rest, qid) && !this.toLine(rest, qid)) {
-      if (cmd === 'pickup' && (rest.includes(': sender=') || rest.includes(': uid='))) {
+    } else if (!this.fromSize(rest) && !this.toLine(rest)) {
+      if (cmd === Cmd.Pickup && (rest.includes(': sender=') || rest.includes(': uid='))) {
         this.received++
-        this.state(qid).whence = 'pickup'
+        this.state(this.qidOf(rest)).whence = 'pickup'
       }
     }
   }
@@ -175,6 +211,10 @@ export class PflogsummCounter {
     }
   }
 
+  private qidOf(rest: string): string {
+    return rest.slice(this.qidStart, this.qidEnd)
+  }
+
   private state(qid: string): QidState {
     let st = this.qids.get(qid)
     if (st === undefined) {
@@ -197,7 +237,10 @@ export class PflogsummCounter {
    */
   private matchCommand(rest: string): boolean {
     const n = rest.length
-    for (const prefix of this.prefixes) {
+    // the first character of every line is tested: most lines that are not postfix's stop here
+    if (this.onlyPostfix && rest.charCodeAt(0) !== 112) return false
+    for (let pi = 0; pi < this.prefixes.length; pi++) {
+      const prefix = this.prefixes[pi]!
       if (!rest.startsWith(prefix)) continue
       const p = prefix.length
       let start: number
@@ -213,8 +256,9 @@ export class PflogsummCounter {
       }
       const q = firstToken(rest, e)
       if (q >= 0) {
-        this.cmd = rest.slice(start, e)
-        this.qid = rest.slice(q, tokenEnd(rest, q))
+        this.cmd = commandOf(rest, start, e)
+        this.qidStart = q
+        this.qidEnd = tokenEnd(rest, q)
         return true
       }
     }
@@ -228,8 +272,9 @@ export class PflogsummCounter {
         k = d + 1
       }
       if (rest.charCodeAt(k) === 58 && rest.charCodeAt(k + 1) === 32 && isTokenChar(rest, k + 2)) {
-        this.cmd = rest.slice(0, cmdEnd)
-        this.qid = rest.slice(k + 2, tokenEnd(rest, k + 2))
+        this.cmd = commandOf(rest, 0, cmdEnd) // 'postfix' or 'postfix-script': none of the tested names
+        this.qidStart = k + 2
+        this.qidEnd = tokenEnd(rest, k + 2)
         return true
       }
     }
@@ -237,7 +282,7 @@ export class PflogsummCounter {
   }
 
   /** /from=<([^>]*)>, size=(\d+)/ and its sender bookkeeping; true when it matched. */
-  private fromSize(rest: string, qid: string): boolean {
+  private fromSize(rest: string): boolean {
     let i = rest.indexOf('from=<')
     while (i >= 0) {
       const g = rest.indexOf('>', i + 6)
@@ -245,7 +290,7 @@ export class PflogsummCounter {
       if (rest.startsWith(', size=', g + 1) && isDigit(rest.charCodeAt(g + 8))) {
         let e = g + 9
         while (e < rest.length && isDigit(rest.charCodeAt(e))) e++
-        const st = this.state(qid)
+        const st = this.state(this.qidOf(rest))
         if (perlTrue(st.size)) return true // avoid double-counting
         let addr = rest.slice(i + 6, g)
         addr = addr === '' ? 'from=<>' : lowerFromAt(addr)
@@ -271,9 +316,10 @@ export class PflogsummCounter {
    * /to=<([^>]*)>, (?:orig_to=<[^>]*>, )?relay=([^,]+), (?:conn_use=[^,]+, )?delay=([^,]+),
    *  (?:delays=[^,]+, )?(?:dsn=[^,]+, )?status=(\S+)(.*)$/ and its counting; true when it matched.
    */
-  private toLine(rest: string, qid: string): boolean {
-    const commas = new CommaIndex(rest)
+  private toLine(rest: string): boolean {
     let i = rest.indexOf('to=<')
+    if (i < 0) return false
+    const commas = this.commas.reset(rest)
     while (i >= 0) {
       const g = rest.indexOf('>', i + 4)
       if (g < 0) return false
@@ -281,7 +327,7 @@ export class PflogsummCounter {
       if (st >= 0) {
         let e = st
         while (e < rest.length && !isSpace(rest.charCodeAt(e))) e++
-        this.countDelivery(lowerFromAt(rest.slice(i + 4, g)), rest.slice(st, e), rest, e, qid)
+        this.countDelivery(i + 4, g, st, e, rest)
         return true
       }
       i = rest.indexOf('to=<', g + 1)
@@ -289,26 +335,29 @@ export class PflogsummCounter {
     return false
   }
 
-  private countDelivery(addr: string, status: string, rest: string, tailStart: number, qid: string): void {
-    if (status === 'sent') {
-      if (rest.includes('forwarded as ', tailStart)) {
+  /** The to= line's address is rest[a, g), its status rest[st, e). */
+  private countDelivery(a: number, g: number, st: number, e: number, rest: string): void {
+    const len = e - st
+    if (len === 4 && rest.startsWith('sent', st)) {
+      if (rest.includes('forwarded as ', e)) {
         this.forwarded++
         return
       }
+      const addr = lowerFromAt(rest.slice(a, g))
       const at = addr.indexOf('@')
       this.recipientDomains.add(at >= 1 ? addr.slice(at + 1) : addr)
       this.recipients.add(addr)
       this.delivered++
-      const size = this.qids.get(qid)?.size
+      const size = this.qids.get(this.qidOf(rest))?.size
       if (perlTrue(size)) this.bytesDelivered += Number(size)
-    } else if (status === 'deferred') {
+    } else if (len === 8 && rest.startsWith('deferred', st)) {
       this.deferrals++
-      const st = this.state(qid)
-      if (!st.deferred) {
-        st.deferred = true
+      const q = this.state(this.qidOf(rest))
+      if (!q.deferred) {
+        q.deferred = true
         this.deferred++
       }
-    } else if (status === 'bounced') {
+    } else if (len === 7 && rest.startsWith('bounced', st)) {
       this.bounced++
     }
   }
@@ -352,7 +401,14 @@ function statusAfterAddress(s: string, p: number, commas: CommaIndex): number {
  */
 class CommaIndex {
   private at = -1
-  constructor(private readonly s: string) {}
+  private s = ''
+
+  /** Start over on another line. */
+  reset(s: string): this {
+    this.s = s
+    this.at = -1
+    return this
+  }
 
   valueEnd(p: number): number {
     if (this.at < p) this.at = this.s.indexOf(',', p)
