@@ -1,13 +1,15 @@
-// Child process of bench/logs-bench.ts: runs our parse + correlate + summarise over one file and
-// reports its own time and peak memory as JSON on stdout.
+// Child process of bench/logs-bench.ts: runs our parse + correlate + summarise (analyse) or the
+// summary alone (what `postdesk logs summary` runs) over one file and reports its own time and peak
+// memory as JSON on stdout. logs-bench.ts runs it bundled under plain node (no loader in the RSS).
 
 import { analyseLogFile } from '../electron/services/logs/analyse-log'
+import { summariseLogFile } from '../electron/services/logs/summarise-log'
 
-const file = process.argv[2]
-if (!file) throw new Error('usage: logs-bench-pipeline.ts FILE')
+const [file, mode = 'analyse'] = process.argv.slice(2)
+if (!file || (mode !== 'analyse' && mode !== 'summary')) throw new Error('usage: logs-bench-pipeline.ts FILE [analyse|summary]')
 const c0 = process.cpuUsage()
 const t0 = process.hrtime.bigint()
-const result = await analyseLogFile(file, { parser: { referenceTime: Date.UTC(2026, 5, 1) } })
+const result = mode === 'analyse' ? await analyseLogFile(file, { parser: { referenceTime: Date.UTC(2026, 5, 1) } }) : await summariseLogFile(file)
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9
 const cpu = process.cpuUsage(c0)
 const cpuSeconds = (cpu.user + cpu.system) / 1e6

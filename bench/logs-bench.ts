@@ -1,13 +1,17 @@
 // Mail log engine benchmark: a generated 1M-line realistic log; pflogsumm (the anchor) and lnav
 // (indexing, if installed) measured on the same file in the same run; our parse + correlate +
-// summarise in a child process (so its peak RSS is its own). Writes bench/results/logs.json.
+// summarise ("ours") and the summary alone ("summary", what `postdesk logs summary` runs), each in a
+// child process running an esbuild bundle under plain node (so its peak RSS is its own, without the
+// TypeScript loader's). Writes bench/results/logs.json.
 //
 //   npx tsx bench/logs-bench.ts [LINES]
 
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
 import { formatPflogsummTotals, PFLOGSUMM_LABELS, type PflogsummTotals } from '../shared/logs/pflogsumm-counter'
 import { MaillogGenerator } from '../test/support/maillog-generator'
 import { grandTotalsBlock, pflogsummTotals, PFLOGSUMM } from '../test/support/pflogsumm-runner'
@@ -65,14 +69,20 @@ if (existsSync('/usr/bin/lnav')) {
   console.log(`lnav: ${r.seconds.toFixed(2)} s (indexed ${n} lines)`)
 }
 
-// ours, in a child so that its peak RSS is its own
-const child = timed(() => execFileSync(process.execPath, ['--import', 'tsx', join(here, 'logs-bench-pipeline.ts'), file], { maxBuffer: 1 << 24 }).toString())
-const ours = JSON.parse(child.value) as { seconds: number; cpuSeconds: number; maxRssKiB: number; result: { totals: PflogsummTotals; lines: number; openMessages: number; finishedMessages: number; evictedMessages: number; kinds: Record<string, number> } }
-console.log(`ours: ${ours.seconds.toFixed(2)} s in-process, peak RSS ${(ours.maxRssKiB / 1024).toFixed(0)} MiB`)
+// ours, in a child so that its peak RSS is its own: bundled, under plain node
+const bundle = join(tmpdir(), `postdesk-logs-bench-${process.pid}.mjs`)
+await build({ entryPoints: [join(here, 'logs-bench-pipeline.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning' })
+interface ChildReport { seconds: number; cpuSeconds: number; maxRssKiB: number }
+const child = timed(() => execFileSync(process.execPath, [bundle, file, 'analyse'], { maxBuffer: 1 << 24 }).toString())
+const ours = JSON.parse(child.value) as ChildReport & { result: { totals: PflogsummTotals; lines: number; openMessages: number; finishedMessages: number; evictedMessages: number; kinds: Record<string, number> } }
+console.log(`ours: ${ours.seconds.toFixed(2)} s in-process (${ours.cpuSeconds.toFixed(2)} s CPU), peak RSS ${(ours.maxRssKiB / 1024).toFixed(0)} MiB`)
+const summaryChild = timed(() => execFileSync(process.execPath, [bundle, file, 'summary'], { maxBuffer: 1 << 24 }).toString())
+const summary = JSON.parse(summaryChild.value) as ChildReport & { result: { totals: PflogsummTotals } }
+console.log(`summary: ${summary.seconds.toFixed(2)} s in-process (${summary.cpuSeconds.toFixed(2)} s CPU), peak RSS ${(summary.maxRssKiB / 1024).toFixed(0)} MiB`)
 
 const exact = pflogsummTotals(file)
-const sameTotals = PFLOGSUMM_LABELS.every((k) => exact[k] === ours.result.totals[k])
-const sameBlock = formatPflogsummTotals(ours.result.totals) === grandTotalsBlock(anchor.value)
+const sameTotals = PFLOGSUMM_LABELS.every((k) => exact[k] === ours.result.totals[k] && exact[k] === summary.result.totals[k])
+const sameBlock = formatPflogsummTotals(ours.result.totals) === grandTotalsBlock(anchor.value) && formatPflogsummTotals(summary.result.totals) === grandTotalsBlock(anchor.value)
 
 const report = {
   date: new Date().toISOString(),
@@ -95,13 +105,26 @@ const report = {
     messages: { open: ours.result.openMessages, finished: ours.result.finishedMessages, evicted: ours.result.evictedMessages },
     kinds: ours.result.kinds,
   },
-  totals: { ours: ours.result.totals, pflogsumm: exact, equal: sameTotals, grandTotalsTextEqual: sameBlock },
+  summary: {
+    seconds: summary.seconds,
+    linesPerSecond: LINES / summary.seconds,
+    cpuSeconds: summary.cpuSeconds,
+    linesPerCpuSecond: LINES / summary.cpuSeconds,
+    ratioToPflogsumm: anchor.seconds / summary.seconds,
+    cpuRatioToPflogsumm: anchorCpuSeconds / summary.cpuSeconds,
+    peakRssMiB: summary.maxRssKiB / 1024,
+    processWallSeconds: summaryChild.seconds,
+  },
+  measuredWith: 'children run an esbuild bundle of bench/logs-bench-pipeline.ts under plain node; CPU seconds from process.cpuUsage (user + system, all threads), peak RSS from process.resourceUsage().maxRSS',
+  totals: { ours: ours.result.totals, summary: summary.result.totals, pflogsumm: exact, equal: sameTotals, grandTotalsTextEqual: sameBlock },
   goals: { linesPerSecond: 1_000_000, ratioToPflogsumm: 15, peakRssMiB: 200 },
 }
 writeFileSync(join(results, 'logs.json'), JSON.stringify(report, null, 2) + '\n')
 console.log(JSON.stringify({
   pflogsumm: Math.round(report.pflogsumm.linesPerSecond), lnav: lnav && Math.round(lnav.linesPerSecond), ours: Math.round(report.ours.linesPerSecond),
   ratio: +report.ours.ratioToPflogsumm.toFixed(2), cpuRatio: +report.ours.cpuRatioToPflogsumm.toFixed(2),
-  oursPerCpuSecond: Math.round(report.ours.linesPerCpuSecond), peakRssMiB: Math.round(report.ours.peakRssMiB), totalsEqual: sameTotals && sameBlock,
+  oursPerCpuSecond: Math.round(report.ours.linesPerCpuSecond), peakRssMiB: Math.round(report.ours.peakRssMiB),
+  summary: Math.round(report.summary.linesPerSecond), summaryRatio: +report.summary.ratioToPflogsumm.toFixed(2), summaryCpuRatio: +report.summary.cpuRatioToPflogsumm.toFixed(2),
+  summaryPerCpuSecond: Math.round(report.summary.linesPerCpuSecond), summaryPeakRssMiB: Math.round(report.summary.peakRssMiB), totalsEqual: sameTotals && sameBlock,
 }))
 if (!sameTotals || !sameBlock) process.exitCode = 1

@@ -149,12 +149,23 @@ export class PflogsummCounter {
     let r = traditionalRest(s)
     if (r < 0) r = rfc3339Rest(s)
     if (r < 0) return
-    this.addTagged(r === 0 ? s : s.slice(r))
+    this.tagged(s, r)
   }
 
   /** The text after timestamp and host (`postfix/smtpd[123]: …`), e.g. rebuilt from a journald record. */
   addTagged(rest: string): void {
-    if (!this.matchCommand(rest)) return
+    this.tagged(rest, 0)
+  }
+
+  /** The tagged text is line[from…]: it is cut out only when the line is postfix's. */
+  private tagged(line: string, from: number): void {
+    if (!this.matchCommand(line, from)) return
+    let rest = line
+    if (from > 0) {
+      rest = line.slice(from)
+      this.qidStart -= from
+      this.qidEnd -= from
+    }
     this.postfixLines++
     const cmd = this.cmd
     const word = qidWordOf(rest, this.qidStart, this.qidEnd)
@@ -234,15 +245,16 @@ export class PflogsummCounter {
   /**
    * m#^(?:postfix|NAME)(?:/(?:smtps|submission))?/([^\[:]*).*?: ([^:\s]+)# or
    * m#^((?:postfix)(?:-script)?)(?:\[\d+\])?: ([^:\s]+)#
+   * on rest[b…]; cmd, qidStart and qidEnd are indices in rest.
    */
-  private matchCommand(rest: string): boolean {
+  private matchCommand(rest: string, b: number): boolean {
     const n = rest.length
     // the first character of every line is tested: most lines that are not postfix's stop here
-    if (this.onlyPostfix && rest.charCodeAt(0) !== 112) return false
+    if (this.onlyPostfix && rest.charCodeAt(b) !== 112) return false
     for (let pi = 0; pi < this.prefixes.length; pi++) {
       const prefix = this.prefixes[pi]!
-      if (!rest.startsWith(prefix)) continue
-      const p = prefix.length
+      if (!rest.startsWith(prefix, b)) continue
+      const p = b + prefix.length
       let start: number
       if (rest.startsWith('/smtps/', p)) start = p + 7
       else if (rest.startsWith('/submission/', p)) start = p + 12
@@ -262,8 +274,8 @@ export class PflogsummCounter {
         return true
       }
     }
-    if (rest.startsWith('postfix')) {
-      let k = rest.startsWith('-script', 7) ? 14 : 7
+    if (rest.startsWith('postfix', b)) {
+      let k = rest.startsWith('-script', b + 7) ? b + 14 : b + 7
       const cmdEnd = k
       if (rest.charCodeAt(k) === 91) {
         let d = k + 1
@@ -272,7 +284,7 @@ export class PflogsummCounter {
         k = d + 1
       }
       if (rest.charCodeAt(k) === 58 && rest.charCodeAt(k + 1) === 32 && isTokenChar(rest, k + 2)) {
-        this.cmd = commandOf(rest, 0, cmdEnd) // 'postfix' or 'postfix-script': none of the tested names
+        this.cmd = commandOf(rest, b, cmdEnd) // 'postfix' or 'postfix-script': none of the tested names
         this.qidStart = k + 2
         this.qidEnd = tokenEnd(rest, k + 2)
         return true
