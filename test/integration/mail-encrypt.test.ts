@@ -4,13 +4,14 @@
 // config.local.php is restored afterwards, also when a test fails.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MailService } from '../../electron/services/mail/mail-service'
-import { doveadmAuth, imapLogin, patchConfigLocal, pfaView, serverSettings, TunnelDatabase, uniqueDomain } from './support/mail-fixture'
+import { doveadmAuth, imapLogin, lockConfigLocal, patchConfigLocal, pfaView, serverSettings, TunnelDatabase, uniqueDomain } from './support/mail-fixture'
 import { loadConnection } from './support/vps'
 
 const conn = loadConnection()
 let db: TunnelDatabase
 let domain: string
 let restore: (() => void) | undefined
+let unlock: (() => void) | undefined
 
 const settings = [
   'md5crypt',
@@ -31,6 +32,7 @@ const settings = [
 ]
 
 beforeAll(async () => {
+  unlock = await lockConfigLocal()
   db = await TunnelDatabase.open(conn)
   domain = uniqueDomain()
   const s = await serverSettings()
@@ -39,6 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   restore?.()
+  unlock?.()
   const s = await serverSettings()
   await new MailService({ databaseOf: () => db, settingsOf: async () => s, actor: 'Postdesk (integration test)' }).deleteDomain('srv', domain).catch(() => undefined)
   await db.query('DELETE FROM log WHERE domain = ?', [domain])
@@ -46,7 +49,7 @@ afterAll(async () => {
 })
 
 describe.each(settings)("$CONF['encrypt'] = %s", (encrypt) => {
-  it('a mailbox created by Postdesk logs in over doveadm and IMAP; a wrong password fails', async () => {
+  it('a mailbox created by Postdesk logs in over doveadm and IMAP; a wrong password fails', { timeout: 120_000 }, async () => {
     restore = patchConfigLocal([`$CONF['encrypt'] = '${encrypt}';`])
     try {
       const s = await serverSettings()
@@ -57,8 +60,15 @@ describe.each(settings)("$CONF['encrypt'] = %s", (encrypt) => {
       const m = await mail.createMailbox('srv', { localPart: local, domain, password, name: encrypt })
       expect((await pfaView('mailbox', m.username))?.Name).toBe(encrypt)
       expect(await doveadmAuth(m.username, password), 'doveadm auth test').toBe(true)
+      // the good login first: Dovecot's auth penalty for earlier failures from this address can make
+      // a slow scheme (argon2) miss imap-login's auth timeout, so a refused good login is tried again
+      let ok = false
+      for (let i = 0; i < 3 && !ok; i++) {
+        if (i) await new Promise((r) => setTimeout(r, 3000))
+        ok = (await imapLogin(conn.host, m.username, password)).ok
+      }
+      expect(ok, 'IMAP login').toBe(true)
       expect(await doveadmAuth(m.username, `${password}x`)).toBe(false)
-      expect((await imapLogin(conn.host, m.username, password)).ok, 'IMAP login').toBe(true)
       expect((await imapLogin(conn.host, m.username, 'Wrong-pass-99')).ok).toBe(false)
     } finally {
       restore?.()

@@ -4,7 +4,7 @@
 // swaks, IMAP) to judge what Postdesk wrote.
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect as tlsConnect } from 'node:tls'
 import { promisify } from 'node:util'
 import mysql from 'mysql2'
@@ -89,11 +89,57 @@ export async function serverSettings(): Promise<PostfixAdminSettings> {
   return postfixAdminSettings(parseEffectiveConfigOutput(stdout))
 }
 
-/** Appends PHP lines to config.local.php; returns a function that restores the file exactly. */
+/**
+ * Appends PHP lines to config.local.php inside a marked block; the returned function removes exactly
+ * that block from whatever the file holds then (so overlapping runs cannot restore a stale copy).
+ */
 export function patchConfigLocal(lines: string[]): () => void {
+  const id = randomBytes(6).toString('hex')
+  const begin = `// postdesk integration test ${id} begin`
+  const end = `// postdesk integration test ${id} end`
   const before = readFileSync(CONFIG_LOCAL, 'utf8')
-  writeFileSync(CONFIG_LOCAL, `${before.trimEnd()}\n// postdesk integration test\n${lines.join('\n')}\n`)
-  return () => writeFileSync(CONFIG_LOCAL, before)
+  writeFileSync(CONFIG_LOCAL, `${before.trimEnd()}\n${begin}\n${lines.join('\n')}\n${end}\n`)
+  return () => {
+    const now = readFileSync(CONFIG_LOCAL, 'utf8')
+    const b = now.indexOf(`${begin}\n`)
+    const e = now.indexOf(`${end}\n`)
+    if (b >= 0 && e > b) writeFileSync(CONFIG_LOCAL, now.slice(0, b) + now.slice(e + end.length + 1))
+  }
+}
+
+const CONFIG_LOCK = '/tmp/postdesk-config-local.lock'
+
+/**
+ * Serialises tests that change config.local.php across processes (two runs of the suite at once
+ * would otherwise see each other's encrypt setting): mkdir is atomic; a lock whose process is gone is
+ * taken over. Returns the release function.
+ */
+export async function lockConfigLocal(timeoutMs = 600_000): Promise<() => void> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      mkdirSync(CONFIG_LOCK)
+      writeFileSync(`${CONFIG_LOCK}/pid`, String(process.pid))
+      return () => rmSync(CONFIG_LOCK, { recursive: true, force: true })
+    } catch {
+      let pid = 0
+      try {
+        pid = Number(readFileSync(`${CONFIG_LOCK}/pid`, 'utf8'))
+      } catch {
+        /* being created right now */
+      }
+      if (pid > 0) {
+        try {
+          process.kill(pid, 0)
+        } catch {
+          rmSync(CONFIG_LOCK, { recursive: true, force: true })
+          continue
+        }
+      }
+      if (Date.now() > until) throw new Error(`${CONFIG_LOCAL} is locked by another test run (${CONFIG_LOCK}, pid ${pid}).`)
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  }
 }
 
 export interface ToolResult {

@@ -1,0 +1,96 @@
+// Creating 1,000 mailboxes: Postdesk's CSV import (check, SHA512-CRYPT hashes across worker threads,
+// multi-row INSERTs, one transaction through the SSH tunnel) against anchors measured in the same run:
+// a loop of `postfixadmin-cli mailbox add` (per mailbox, ANCHOR_N of them) and one raw multi-row INSERT
+// of the same 1,000 mailboxes plus their aliases (rolled back). Goals (issue 4): >= 50x the CLI loop,
+// the database part within 3x of the raw INSERT.
+//
+//   npx tsx bench/mail-bulk-bench.ts [mailboxes=1000] [anchorN=100]   (as root beside the test mail server)
+//   writes bench/results/mail-bulk.json
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { MailService } from '../electron/services/mail/mail-service'
+import { pfaCli, serverSettings, TunnelDatabase, uniqueDomain } from '../test/integration/support/mail-fixture'
+import { loadConnection } from '../test/integration/support/vps'
+
+const N = Number(process.argv[2] ?? 1000)
+const ANCHOR_N = Number(process.argv[3] ?? 100)
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6
+
+async function main(): Promise<void> {
+  const db = await TunnelDatabase.open(loadConnection())
+  const settings = await serverSettings()
+  const mail = new MailService({ databaseOf: () => db, settingsOf: async () => settings, actor: 'Postdesk (bench)' })
+  const dCli = uniqueDomain()
+  const dPd = uniqueDomain()
+  const dRaw = uniqueDomain()
+  for (const d of [dCli, dPd, dRaw]) await mail.createDomain('bench', { domain: d, mailboxes: 0, defaultAliases: false })
+  try {
+    // anchor 1: postfixadmin-cli, one process per mailbox
+    let t0 = process.hrtime.bigint()
+    for (let i = 0; i < ANCHOR_N; i++) {
+      const r = await pfaCli('mailbox', 'add', `c${i}@${dCli}`, '--password', `Bench${i}pass99`, '--password2', `Bench${i}pass99`, '--name', `C ${i}`, '--quota', '0', '--active', '1', '--welcome-mail', '0')
+      if (r.code !== 0) throw new Error(`postfixadmin-cli failed: ${r.stdout}${r.stderr}`)
+    }
+    const cliPerMailboxMs = ms(t0) / ANCHOR_N
+
+    // Postdesk: CSV import with real, distinct hashes per $CONF['encrypt']
+    const csv = ['address,name,password', ...Array.from({ length: N }, (_, i) => `p${i}@${dPd},P ${i},Bench${i}pass99`)].join('\n')
+    const phases: Record<string, number> = {}
+    let phaseStart = process.hrtime.bigint()
+    let phase = 'check'
+    t0 = process.hrtime.bigint()
+    const r = await mail.importMailboxes('bench', csv, {
+      dryRun: false,
+      onProgress: (p) => {
+        if (p !== phase) {
+          phases[phase] = ms(phaseStart)
+          phase = p
+          phaseStart = process.hrtime.bigint()
+        }
+      },
+    })
+    phases[phase] = ms(phaseStart)
+    const postdeskMs = ms(t0)
+    if (r.created !== N) throw new Error(`import created ${r.created}`)
+
+    // anchor 2: one raw multi-row INSERT of N mailboxes + aliases (precomputed hash), rolled back
+    const hash = (await db.query<{ password: string }[]>('SELECT password FROM mailbox WHERE username = ?', [`p0@${dPd}`]))[0]?.password ?? ''
+    t0 = process.hrtime.bigint()
+    await db.transaction(async (q) => {
+      await q.query(`INSERT INTO alias (address, goto, domain, created, modified, active) VALUES ${Array.from({ length: N }, () => '(?, ?, ?, NOW(), NOW(), 1)').join(', ')}`, Array.from({ length: N }, (_, i) => [`r${i}@${dRaw}`, `r${i}@${dRaw}`, dRaw]).flat())
+      await q.query(
+        `INSERT INTO mailbox (username, password, name, maildir, quota, local_part, domain, created, modified, active) VALUES ${Array.from({ length: N }, () => '(?, ?, ?, ?, 0, ?, ?, NOW(), NOW(), 1)').join(', ')}`,
+        Array.from({ length: N }, (_, i) => [`r${i}@${dRaw}`, hash, `R ${i}`, `${dRaw}/r${i}/`, `r${i}`, dRaw]).flat(),
+      )
+      throw new Error('rollback')
+    }).catch((e: unknown) => {
+      if (!(e instanceof Error && e.message === 'rollback')) throw e
+    })
+    const rawInsertMs = ms(t0)
+
+    const result = {
+      when: new Date().toISOString(),
+      mailboxes: N,
+      encrypt: settings.encrypt,
+      loadavg: loadavg(),
+      anchors: { postfixadminCliPerMailboxMs: Math.round(cliPerMailboxMs), postfixadminCliSampled: ANCHOR_N, postfixadminCliFor1000Ms: Math.round(cliPerMailboxMs * N), rawMultiRowInsertMs: Math.round(rawInsertMs) },
+      postdesk: { totalMs: Math.round(postdeskMs), phasesMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])) },
+      ratios: {
+        speedupVsPostfixadminCli: Math.round(((cliPerMailboxMs * N) / postdeskMs) * 10) / 10,
+        writePhaseVsRawInsert: Math.round(((phases['write'] ?? 0) / rawInsertMs) * 10) / 10,
+      },
+      goals: { speedupVsPostfixadminCli: '>= 50', writePhaseVsRawInsert: '<= 3' },
+    }
+    mkdirSync('bench/results', { recursive: true })
+    writeFileSync('bench/results/mail-bulk.json', JSON.stringify(result, null, 2) + '\n')
+    console.log(JSON.stringify(result, null, 2))
+  } finally {
+    for (const d of [dCli, dPd, dRaw]) {
+      await mail.deleteDomain('bench', d).catch(() => undefined)
+      await db.query('DELETE FROM log WHERE domain = ?', [d]).catch(() => undefined)
+    }
+    await db.close()
+  }
+}
+
+void main()
