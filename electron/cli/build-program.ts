@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import type { CliContext } from './cli-context'
+import { registerAllowlist, registerBlock } from './commands/allowlist'
 import { registerDbCheck } from './commands/db-check'
 import { registerFacts } from './commands/facts'
 import { registerMail } from './commands/mail'
@@ -34,10 +35,12 @@ export function buildProgram(ctx: CliContext, version: string): Command {
   registerQueue(program, ctx)
   registerStatus(program, ctx)
   registerLint(program, { out: (s) => ctx.io.out(s), err: (s) => ctx.io.err(s), cwd: () => process.cwd(), setExitCode: ctx.setExitCode })
-  registerDbCheck(program, ctx)
-  registerMail(program, ctx)
+  registerAllowlist(program, ctx)
+  registerBlock(program, ctx)
   registerLogsSummary(program, { out: (s) => ctx.io.out(s), stdin: process.stdin, remote: (name) => remoteLogBytes(ctx, name) })
   registerLogsTail(program, ctx)
+  registerDbCheck(program, ctx)
+  registerMail(program, ctx)
 
   const quiet = (c: Command): void => {
     c.exitOverride()

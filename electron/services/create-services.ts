@@ -1,7 +1,7 @@
-import { DbService, profileDbOverride } from './db/db-service'
 import { homedir, hostname, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { CallRegistry } from './calls/call-registry'
+import { DbService, profileDbOverride } from './db/db-service'
 import { ScriptFactsService } from './facts/facts-service'
 import { FirewallService } from './firewall/firewall-service'
 import { freshRunner, remoteRunner } from './firewall/fresh-runner'
