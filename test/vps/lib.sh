@@ -273,7 +273,9 @@ EOF
   install -d -m 755 /run/sshd   # privilege separation dir
   /usr/sbin/sshd -t -f "$SSHD_CONF" || die "sshd config test failed"
   local want; want=$(md5sum "$SSHD_CONF" "$HOSTKEY.pub" | md5sum | cut -c1-32)
-  if pid_in_ns "$SSHD_PID"; then
+  # Another checkout's sshd (its own -f config and host key) may hold the pid file: HUP would keep its
+  # config, so only an sshd started from this checkout's config counts as ours.
+  if pid_in_ns "$SSHD_PID" && tr '\0' '\n' <"/proc/$(pid_of "$SSHD_PID")/cmdline" 2>/dev/null | grep -qxF "$SSHD_CONF"; then
     if [ "$want" != "$(cat "$STATE/sshd.hash" 2>/dev/null)" ]; then
       kill -HUP "$(pid_of "$SSHD_PID")"; sleep 0.3   # sshd re-execs itself with the new config/keys
     fi
