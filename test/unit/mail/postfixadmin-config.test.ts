@@ -11,7 +11,8 @@ import type { ConfJson } from '../../../shared/mail/postfixadmin-settings'
 
 const fixtures = new URL('../../fixtures/postfixadmin/', import.meta.url)
 const fixture = (p: string): string => readFileSync(new URL(p, fixtures), 'utf8')
-const seedAsQuoted = fixture('seed/config.local.php')
+// One copy of the seed's config.local.php serves the config lint and these tests.
+const seedAsQuoted = fixture('../configs/seed-centos6/config.local.php')
 // The blog export turned `<?php` into `<!--?php` (PHP would print such a file and set nothing) and
 // indentation into U+00A0 (PHP would fail to parse it): restored explicitly for the PHP comparisons.
 const seedLocal = seedAsQuoted.replace(/^<!--\?php/, '<?php').replace(/\u00a0/g, ' ')
