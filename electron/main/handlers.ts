@@ -94,6 +94,18 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
     'dashboard.get': (i) => s.dashboard.get(i.id),
     'dashboard.certificate': (i) => s.dashboard.certificate(i.id, i.usedBy, i.path),
 
+    'config.status': (i) => s.configs.status(i.id),
+    'config.pull': (i) => s.configs.pull(i.id),
+    'config.read': (i) => s.configs.read(i.id, i.path),
+    'config.save': (i) => s.configs.save(i.id, i.path, i.text),
+    'config.revert': (i) => s.configs.revert(i.id, i.path),
+    'config.catalogues': (i) => s.configs.catalogues(i.id),
+    'config.compare': (i) => s.configs.compare(i.id),
+    'config.push': (i) => s.configs.push(i.id, { validateOnly: i.validateOnly, ...(i.message !== undefined ? { message: i.message } : {}) }),
+    'config.history': (i) => s.configs.history(i.id),
+    'config.snapshotFile': async (i) => ({ text: await s.configs.snapshotFile(i.id, i.snapshot, i.path) }),
+    'config.restore': (i) => s.configs.restore(i.id, i.snapshot),
+
     'journal.list': (i) => s.journal.list(i),
     'journal.export': (i) => s.journal.export(i.format, i.server ? { server: i.server } : {}),
 

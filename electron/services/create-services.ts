@@ -4,6 +4,7 @@ import { CallRegistry } from './calls/call-registry'
 import { DbService, profileDbOverride } from './db/db-service'
 import { ScriptFactsService } from './facts/facts-service'
 import { FirewallService } from './firewall/firewall-service'
+import { ConfigWorkspace } from './config/workspace/config-workspace-service'
 import { freshRunner, remoteRunner } from './firewall/fresh-runner'
 import { JsonlActivityJournal } from './journal/activity-journal'
 import { LogsService } from './logs/logs-service'
@@ -119,6 +120,7 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     configBackups,
     queue,
     dashboard,
+    configs: new ConfigWorkspace({ dataDir: o.dataDir, connections, secrets, journal, configBackups, emit: o.emit, actor: `${env['USER'] || env['USERNAME'] || safeUserName()}@${hostname()}` }),
   }
 }
 

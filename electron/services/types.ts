@@ -1,4 +1,5 @@
 import type { EventName, Payload } from '../../shared/contract/index'
+import type { CompareResult, PushResult, Snapshot, WorkspaceCatalogues, WorkspaceFile, WorkspaceFileContent, WorkspaceStatus } from '../../shared/domain/config-workspace'
 import type { JournalEntry } from '../../shared/domain/journal'
 import type { ServerFacts } from '../../shared/domain/facts'
 import type { ConnectionEvent, ConnectionStatus, NewServer, ServerProfile } from '../../shared/domain/server'
@@ -82,6 +83,21 @@ export interface SettingsStore {
   set(patch: Partial<Settings>): Promise<Settings>
 }
 
+/** The configs workspace (issue 5): pulled files, offline edits, three-way compare, safe push. */
+export interface ConfigWorkspaceService {
+  status(serverId: string): Promise<WorkspaceStatus>
+  pull(serverId: string, opts?: { signal?: AbortSignal }): Promise<WorkspaceStatus>
+  read(serverId: string, path: string): Promise<WorkspaceFileContent>
+  save(serverId: string, path: string, text: string): Promise<WorkspaceFile>
+  revert(serverId: string, path: string): Promise<WorkspaceFile>
+  catalogues(serverId: string): Promise<WorkspaceCatalogues>
+  compare(serverId: string): Promise<CompareResult>
+  push(serverId: string, opts?: { message?: string; validateOnly?: boolean }): Promise<PushResult>
+  history(serverId: string): Promise<Snapshot[]>
+  snapshotFile(serverId: string, snapshot: string, path: string): Promise<string | null>
+  restore(serverId: string, snapshot: string): Promise<WorkspaceStatus>
+}
+
 export interface AppInfo {
   version: string
   dataDir: string
@@ -113,4 +129,6 @@ export interface Services {
   configBackups: ConfigBackupRegistry
   queue: QueueService
   dashboard: DashboardService
+  /** Config files: pull, offline edit, validate, merge, push with rollback. */
+  configs: ConfigWorkspaceService
 }

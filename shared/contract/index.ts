@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { appChannels } from './app'
+import { configChannels, configEvents } from './config'
 import { dbChannels } from './db'
 import { firewallChannels, firewallEvents } from './firewall'
 import { journalChannels, journalEvents } from './journal'
@@ -18,6 +19,7 @@ export const contract = {
   ...dbChannels,
   ...mailChannels,
   ...firewallChannels,
+  ...configChannels,
 }
 /** Every main -> renderer event stream. */
 export const events = {
@@ -25,6 +27,7 @@ export const events = {
   ...journalEvents,
   ...logsEvents,
   ...firewallEvents,
+  ...configEvents,
 }
 
 export type Contract = typeof contract
