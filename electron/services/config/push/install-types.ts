@@ -1,0 +1,48 @@
+import type { ConfigOwner, PushResult, PushStep } from '../../../../shared/domain/config-workspace'
+
+/**
+ * The contract between the workspace (which decides what to send) and the installer (which stages,
+ * validates, installs, reloads, verifies and restores on the server). Content is final: secrets are
+ * already substituted back, so it must never be logged or put in argv.
+ */
+export interface InstallFile {
+  /** Absolute server path. */
+  path: string
+  content: Buffer
+  owner: ConfigOwner
+  /** ConfigFileKind (postfix-main, postfix-map, dovecot, ...) */
+  kind: string
+  mapType?: string
+  /**
+   * sha256 (hex) of the server's file that the local version was merged with; null: the file did not
+   * exist. The installer refuses (changing nothing) when the server's file no longer matches: someone
+   * changed it after the compare.
+   */
+  expectedSha256: string | null
+}
+
+export interface InstallRequest {
+  files: InstallFile[]
+  /** Stage and validate with the server's tools only; nothing installed. */
+  validateOnly: boolean
+  onProgress?: (step: PushStep, message: string) => void
+  signal?: AbortSignal
+}
+
+/** What happened; the workspace adds the server and the snapshot id. */
+export type InstallOutcome = Omit<PushResult, 'server' | 'snapshot'>
+
+/** The server-side record of the last push, read after a reconnect (a link dropped mid-push). */
+export interface LastPushRecord {
+  id: string
+  startedAt: string
+  /** old: the server has the files as before the push; new: the push completed; running: still in progress. */
+  state: 'old' | 'new' | 'running'
+  paths: string[]
+  reason: string | null
+}
+
+export interface ConfigInstallerApi {
+  install(serverId: string, req: InstallRequest): Promise<InstallOutcome>
+  lastPush(serverId: string): Promise<LastPushRecord | null>
+}
