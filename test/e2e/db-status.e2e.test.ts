@@ -1,17 +1,9 @@
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rootSql } from '../integration/support/vps-db'
+import { loadConnection } from '../integration/support/vps'
 import { openApp, type App } from './support/app'
 
-interface Conn {
-  host: string
-  port: number
-  user: string
-  keyPath: string
-  hostKeySha256: string
-  db: { name: string }
-}
-const conn = JSON.parse(readFileSync('test/vps/.state/connection.json', 'utf8')) as Conn
+const conn = loadConnection()
 
 // The dashboard's database card, through the real renderer, preload, IPC and services: once the
 // server is connected it checks the database through the SSH tunnel and shows what it found.

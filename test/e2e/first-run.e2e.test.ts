@@ -1,15 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConnection } from '../integration/support/vps'
 import { openApp, type App } from './support/app'
 
-interface Conn {
-  host: string
-  port: number
-  user: string
-  keyPath: string
-  hostKeySha256: string
-}
-const conn = JSON.parse(readFileSync('test/vps/.state/connection.json', 'utf8')) as Conn
+const conn = loadConnection()
 
 // The foundation's first journey, through the real renderer, preload, IPC registration and services,
 // against the real test mail server: add it, accept its host key, see its facts, switch to Japanese.
