@@ -69,7 +69,7 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
     'mail.createAliasDomain': (i) => s.mail.createAliasDomain(i.server, i.aliasDomain),
     'mail.editAliasDomain': (i) => s.mail.editAliasDomain(i.server, i.aliasDomain, i.patch, i.version),
     'mail.deleteAliasDomain': (i) => s.mail.deleteAliasDomain(i.server, i.aliasDomain, i.version),
-    'mail.importMailboxes': (i) => s.mail.importMailboxes(i.server, i.csv, { dryRun: i.dryRun }),
+    'mail.importMailboxes': (i) => s.calls.run(i.callId, (signal) => s.mail.importMailboxes(i.server, i.csv, { dryRun: i.dryRun, ...(signal ? { signal } : {}), ...(i.callId ? { callId: i.callId } : {}) })),
     'mail.exportMailboxes': async (i) => ({ csv: await s.mail.exportMailboxes(i.server, i.domain) }),
     'mail.listAdmins': (i) => s.mail.listAdmins(i.server, i.query),
     'mail.createAdmin': (i) => s.mail.createAdmin(i.server, i.admin),

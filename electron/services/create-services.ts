@@ -87,6 +87,7 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     databaseOf: (id) => ({ transaction: (fn) => db.transaction(id, fn) }),
     settingsOf: (id, opts) => mailSettings.get(id, opts),
     actor: `Postdesk (${env['USER'] || env['USERNAME'] || safeUserName()}@${hostname()})`,
+    emit: o.emit,
   })
   return {
     info: { version: o.version, dataDir: o.dataDir, platform: process.platform, harness: o.harness },

@@ -5,7 +5,7 @@ import { dbChannels } from './db'
 import { firewallChannels, firewallEvents } from './firewall'
 import { journalChannels, journalEvents } from './journal'
 import { logsChannels, logsEvents } from './logs'
-import { mailChannels } from './mail'
+import { mailChannels, mailEvents } from './mail'
 import { serversChannels, serversEvents } from './servers'
 import { systemChannels } from './system'
 
@@ -28,6 +28,7 @@ export const events = {
   ...logsEvents,
   ...firewallEvents,
   ...configEvents,
+  ...mailEvents,
 }
 
 export type Contract = typeof contract

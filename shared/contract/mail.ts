@@ -13,6 +13,7 @@ import {
   DomainCreate,
   DomainPatch,
   DomainRow,
+  ImportProgress,
   ImportResult,
   ListQuery,
   MailboxCreate,
@@ -23,7 +24,8 @@ import {
   RowVersion,
 } from '../domain/mail'
 import { ServerId } from '../domain/server'
-import type { ContractSection } from './define'
+import type { ContractSection, EventSection } from './define'
+import { CallId } from './servers'
 
 const S = { server: ServerId }
 const Key = z.string().min(1).max(255)
@@ -61,8 +63,12 @@ export const mailChannels = {
   'mail.editAliasDomain': { input: z.object({ ...S, aliasDomain: Key, patch: AliasDomainPatch, ...Expected }), output: AliasDomainRow },
   'mail.deleteAliasDomain': { input: z.object({ ...S, aliasDomain: Key, ...Expected }), output: DeleteSummary },
 
-  /** CSV import of mailboxes: verdicts per row; written (one transaction) only if all are good and not dryRun. */
-  'mail.importMailboxes': { input: z.object({ ...S, csv: z.string().max(20_000_000), dryRun: z.boolean().default(true) }), output: ImportResult },
+  /**
+   * CSV import of mailboxes: verdicts per row (with what each good row will create); written (one
+   * transaction) only if all are good and not dryRun. Progress as mail.importProgress events named by
+   * callId; servers.cancel(callId) aborts it before its commit (then nothing of it is written).
+   */
+  'mail.importMailboxes': { input: z.object({ ...S, csv: z.string().max(20_000_000), dryRun: z.boolean().default(true), callId: CallId.optional() }), output: ImportResult },
   'mail.exportMailboxes': { input: z.object({ ...S, domain: Key.optional() }), output: z.object({ csv: z.string() }) },
 
   'mail.listAdmins': { input: z.object({ ...S, query: ListQuery.default({ search: '', desc: false, offset: 0, limit: 50 }) }), output: Page(AdminRow) },
@@ -70,3 +76,7 @@ export const mailChannels = {
   'mail.editAdmin': { input: z.object({ ...S, username: Key, patch: AdminPatch, ...Expected }), output: AdminRow },
   'mail.deleteAdmin': { input: z.object({ ...S, username: Key, ...Expected }), output: DeleteSummary },
 } satisfies ContractSection
+
+export const mailEvents = {
+  'mail.importProgress': { payload: ImportProgress },
+} satisfies EventSection

@@ -217,7 +217,24 @@ export const MailSettingsView = z.object({
 })
 export type MailSettingsView = z.infer<typeof MailSettingsView>
 
-export const ImportVerdict = z.object({ line: z.number(), address: z.string(), ok: z.boolean(), reason: z.string().optional(), message: z.string().optional() })
+/** What a good import row will write (the preview shows it before anything is written). */
+export const ImportPlannedMailbox = z.object({ username: z.string(), name: z.string(), maildir: z.string(), quotaMb: z.number(), active: z.boolean() })
+export type ImportPlannedMailbox = z.infer<typeof ImportPlannedMailbox>
+/** One CSV row's verdict: ok with what it will create, or the reason it cannot be imported. */
+export const ImportVerdict = z.object({
+  line: z.number(),
+  address: z.string(),
+  ok: z.boolean(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  create: ImportPlannedMailbox.optional(),
+})
 export type ImportVerdict = z.infer<typeof ImportVerdict>
 export const ImportResult = z.object({ dryRun: z.boolean(), created: z.number(), verdicts: z.array(ImportVerdict) })
 export type ImportResult = z.infer<typeof ImportResult>
+/** An import's phases: rows checked, passwords hashed (worker threads), rows written (one transaction). */
+export const ImportPhase = z.enum(['check', 'hash', 'write'])
+export type ImportPhase = z.infer<typeof ImportPhase>
+/** Progress of a running import (event mail.importProgress), at most every 50 ms per import. */
+export const ImportProgress = z.object({ server: z.string(), callId: z.string().optional(), phase: ImportPhase, done: z.number(), total: z.number() })
+export type ImportProgress = z.infer<typeof ImportProgress>

@@ -2,6 +2,8 @@
 // PostfixAdmin's (postfixadmin-cli shows them, Dovecot accepts the passwords); a link killed in the
 // middle leaves no row of the import.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ImportProgress } from '../../shared/domain/mail'
+import { AppError } from '../../shared/errors'
 import { MailService } from '../../electron/services/mail/mail-service'
 import type { PostfixAdminSettings } from '../../shared/mail/postfixadmin-settings'
 import { doveadmAuth, dumpTables, pfaView, serverSettings, TunnelDatabase, uniqueDomain } from './support/mail-fixture'
@@ -48,6 +50,9 @@ describe('mailbox CSV import', () => {
       [6, false, 'password-policy'],
       [7, false, 'address-exists'],
     ])
+    // the preview says what each good row will create
+    expect(dry.verdicts[0]?.create).toEqual({ username: `good@${d}`, name: 'Good', maildir: expect.stringMatching(new RegExp(`good/$`)), quotaMb: expect.any(Number), active: true })
+    expect(dry.verdicts.slice(1).every((v) => v.create === undefined && typeof v.message === 'string' && v.message.length > 0)).toBe(true)
     const real = await mail.importMailboxes('srv', csv, { dryRun: false })
     expect(real.created).toBe(0)
     expect(await dumpTables(db)).toBe(before)
@@ -72,6 +77,38 @@ describe('mailbox CSV import', () => {
     expect(lines).toHaveLength(301)
     expect(lines.find((l) => l.startsWith(`u7@${d},`))).toContain('"User, 7"')
     expect(csv).not.toMatch(/Pass7word99|\{SHA512-CRYPT\}|\$6\$/)
+  })
+
+  it('progress goes out as mail.importProgress events named by the call id, throttled, each phase ending at its total', async () => {
+    const events: ImportProgress[] = []
+    const svc = new MailService({ databaseOf: () => db, settingsOf: async () => settings, actor: 'Postdesk (integration test)', emit: (_n, p) => events.push(p) })
+    const r = await svc.importMailboxes('srv', csvOf(200, 5000), { dryRun: false, callId: 'imp-1' })
+    expect(r.created).toBe(200)
+    expect(events.every((e) => e.server === 'srv' && e.callId === 'imp-1')).toBe(true)
+    for (const phase of ['check', 'hash', 'write'] as const) expect(events.filter((e) => e.phase === phase).at(-1)).toMatchObject({ done: 200, total: 200 })
+    // 200 rows checked call onProgress 200 times; the events are throttled to phase ends and 50 ms steps
+    expect(events.filter((e) => e.phase === 'check').length).toBeLessThan(20)
+  })
+
+  it('cancelled while hashing: the import stops with "cancelled" and writes nothing', async () => {
+    const before = await dumpTables(db)
+    const ac = new AbortController()
+    let sawHash = false
+    const p = mail.importMailboxes('srv', csvOf(600, 8000), {
+      dryRun: false,
+      signal: ac.signal,
+      onProgress: (phase) => {
+        if (phase === 'hash' && !sawHash) {
+          sawHash = true
+          ac.abort()
+        }
+      },
+    })
+    const e = await p.catch((x: unknown) => x)
+    expect(sawHash).toBe(true)
+    expect(e).toBeInstanceOf(AppError)
+    expect((e as AppError).code).toBe('cancelled')
+    expect(await dumpTables(db)).toBe(before)
   })
 
   it('a link killed in the middle of an import leaves no row of it', async () => {

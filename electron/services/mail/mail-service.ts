@@ -14,6 +14,9 @@ import type {
   DomainCreate,
   DomainPatch,
   DomainRow,
+  ImportPhase,
+  ImportProgress,
+  ImportResult,
   ListQuery,
   MailboxCreate,
   MailboxPatch,
@@ -30,7 +33,7 @@ import type { MailContext } from './mail-context'
 import { MailTables, type MailDatabase } from './mail-database'
 import { MailboxRepository } from './mailbox-repository'
 import { parseMailboxCsv, toCsv } from '../../../shared/mail/mailbox-csv'
-import { importMailboxes, type ImportPhase, type ImportResult } from './mailbox-import'
+import { importMailboxes } from './mailbox-import'
 import { hashPassword } from './passwords/hash-password'
 import { PasswordHashPool } from './passwords/password-hash-pool'
 
@@ -45,6 +48,17 @@ export interface MailServiceOptions {
   hash?: (password: string, encrypt: string) => Promise<string>
   /** Hashes many passwords (bulk import); default: a PasswordHashPool of worker threads, made on first use. */
   hashMany?: (passwords: string[], encrypt: string, onProgress: (done: number, total: number) => void) => Promise<string[]>
+  /** Events to the renderer (mail.importProgress). */
+  emit?: (name: 'mail.importProgress', payload: ImportProgress) => void
+}
+
+export interface ImportCall {
+  dryRun: boolean
+  onProgress?: (phase: ImportPhase, done: number, total: number) => void
+  /** aborts the import (before its commit): nothing of it is written */
+  signal?: AbortSignal
+  /** names the import in its mail.importProgress events (the renderer's call id) */
+  callId?: string
 }
 
 type Page<T> = { rows: T[]; total: number }
@@ -98,17 +112,42 @@ export class MailService {
    * CSV import of mailboxes (address,name,password[,quota_mb,active]): a verdict per row; written only
    * when every row is good and dryRun is off, in one transaction (a dropped link leaves no row of it).
    */
-  async importMailboxes(server: string, csv: string, opts: { dryRun: boolean; onProgress?: (phase: ImportPhase, done: number, total: number) => void }): Promise<ImportResult> {
+  async importMailboxes(server: string, csv: string, opts: ImportCall): Promise<ImportResult> {
     const { rows, problems } = parseMailboxCsv(csv)
     if (problems.length) return { dryRun: opts.dryRun, created: 0, verdicts: problems.map((p) => ({ line: p.line, address: '', ok: false, reason: p.reason, message: p.message })) }
-    const settings = await this.o.settingsOf(server)
-    return this.run(server, async (r) =>
-      importMailboxes(r.context, rows, {
-        dryRun: opts.dryRun,
-        hashMany: (passwords, onProgress) => this.hashMany(passwords, settings.encrypt, onProgress),
-        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-      }),
-    )
+    // The workers start now, while the settings are read and the rows checked (their start-up is
+    // otherwise on the import's critical path).
+    const pool = !opts.dryRun && !this.o.hashMany ? new PasswordHashPool() : undefined
+    const progress = this.progressReporter(server, opts)
+    try {
+      const settings = await this.o.settingsOf(server)
+      return await this.run(server, async (r) =>
+        importMailboxes(r.context, rows, {
+          dryRun: opts.dryRun,
+          hashMany: (passwords, onProgress, signal) =>
+            pool ? pool.hashMany(passwords, settings.encrypt, { onProgress, ...(signal ? { signal } : {}) }) : this.hashMany(passwords, settings.encrypt, onProgress),
+          onProgress: progress,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        }),
+      )
+    } finally {
+      await pool?.close()
+    }
+  }
+
+  /** The import's progress to opts.onProgress (every call) and as mail.importProgress events (at most every 50 ms, and each phase's end). */
+  private progressReporter(server: string, opts: ImportCall): (phase: ImportPhase, done: number, total: number) => void {
+    let last = 0
+    let lastPhase: ImportPhase | undefined
+    return (phase, done, total) => {
+      opts.onProgress?.(phase, done, total)
+      if (!this.o.emit) return
+      const now = Date.now()
+      if (phase === lastPhase && done < total && now - last < 50) return
+      last = now
+      lastPhase = phase
+      this.o.emit('mail.importProgress', { server, phase, done, total, ...(opts.callId ? { callId: opts.callId } : {}) })
+    }
   }
 
   /** The mailboxes (of a domain, or all) as CSV; passwords are never exported. */

@@ -8,21 +8,23 @@ import { maildirFor } from '../../../shared/mail/maildir'
 import type { MailboxCsvRow } from '../../../shared/mail/mailbox-csv'
 import { validatePassword } from '../../../shared/mail/password-policy'
 import { canCreateMore, checkMailboxQuota, quotaBytesToMb, quotaMbToBytes } from '../../../shared/mail/quota-and-limits'
+import { AppError } from '../../../shared/errors'
+import type { ImportPhase, ImportResult, ImportVerdict } from '../../../shared/domain/mail'
 import type { MailContext } from './mail-context'
 import { isAsciiKey, toNumber, toText, type Row } from './mail-database'
 
-import type { ImportResult, ImportVerdict } from '../../../shared/domain/mail'
-
-export type { ImportResult, ImportVerdict }
-
-export type ImportPhase = 'check' | 'hash' | 'write'
-
 export interface ImportOptions {
   dryRun: boolean
-  hashMany(passwords: string[], onProgress: (done: number, total: number) => void): Promise<string[]>
+  hashMany(passwords: string[], onProgress: (done: number, total: number) => void, signal?: AbortSignal): Promise<string[]>
   onProgress?(phase: ImportPhase, done: number, total: number): void
+  /** Cancels the import: it throws 'cancelled' and the caller's transaction rolls back (nothing written). */
+  signal?: AbortSignal
   /** rows per INSERT statement (default 500) */
   chunk?: number
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AppError('cancelled', 'The import was cancelled; no mailbox of it was written.')
 }
 
 interface DomainState {
@@ -36,6 +38,7 @@ interface DomainState {
 export async function importMailboxes(c: MailContext, rows: MailboxCsvRow[], o: ImportOptions): Promise<ImportResult> {
   const { t } = c.tables
   const s = c.settings
+  throwIfCancelled(o.signal)
   const parsed = rows.map((r) => {
     const at = r.address.lastIndexOf('@')
     const localPart = (at > 0 ? r.address.slice(0, at) : r.address).trim().toLowerCase()
@@ -87,19 +90,25 @@ export async function importMailboxes(c: MailContext, rows: MailboxCsvRow[], o: 
     if (violations.length) return bad('password-policy', `The password does not meet the server's policy (${violations.map((v) => v.key).join(', ')}).`)
     d.count++
     d.totalMb += Math.max(0, quotaMb)
-    verdicts.push({ line: p.r.line, address: p.r.address, ok: true })
+    verdicts.push({ line: p.r.line, address: p.r.address, ok: true, create: { username: p.username, name: p.r.name, maildir: maildirFor(p.localPart, p.domain, s), quotaMb, active: p.r.active } })
     good.push({ p, quotaMb })
   })
   if (o.dryRun || verdicts.some((v) => !v.ok)) return { dryRun: o.dryRun, verdicts, created: 0 }
 
+  throwIfCancelled(o.signal)
   const hashes = await o.hashMany(
     good.map((g) => g.p.r.password),
     (done, total) => o.onProgress?.('hash', done, total),
-  )
+    o.signal,
+  ).catch((e: unknown) => {
+    throwIfCancelled(o.signal)
+    throw e
+  })
   const cols = await c.tables.columnsOf(c.q, 'mailbox')
   const expiry = cols.has('password_expiry')
   const chunk = Math.max(1, o.chunk ?? 500)
   for (let i = 0; i < good.length; i += chunk) {
+    throwIfCancelled(o.signal)
     const part = good.slice(i, i + chunk)
     await c.q.query(`INSERT INTO ${t('alias')} (address, goto, domain, created, modified, active) VALUES ${part.map(() => '(?, ?, ?, NOW(), NOW(), ?)').join(', ')}`, part.flatMap((g) => [g.p.username, g.p.username, g.p.domain, g.p.r.active ? 1 : 0]))
     const rowSql = `(?, ?, ?, ?, ?, ?, ?, ?, NOW(), NOW()${expiry ? ", DATE_FORMAT(DATE_ADD(NOW(), INTERVAL 365 DAY), '%Y-%m-%d %H:%i')" : ''})`
@@ -115,5 +124,6 @@ export async function importMailboxes(c: MailContext, rows: MailboxCsvRow[], o: 
     }
     o.onProgress?.('write', Math.min(i + chunk, good.length), good.length)
   }
+  throwIfCancelled(o.signal)
   return { dryRun: false, verdicts, created: good.length }
 }

@@ -9,6 +9,8 @@ import type {
   DomainCreate,
   DomainPatch,
   DomainRow,
+  ImportProgress,
+  ImportResult,
   ListQuery,
   MailboxCreate,
   MailboxPatch,
@@ -110,6 +112,32 @@ export const useMailStore = defineStore('mail', () => {
   const createAliasDomain = (aliasDomain: string, targetDomain: string) => call(window.api.mail.createAliasDomain({ server: srv(), aliasDomain: { aliasDomain, targetDomain } }))
   const deleteAliasDomain = (aliasDomain: string, version: string) => call(window.api.mail.deleteAliasDomain({ server: srv(), aliasDomain, version }))
 
+  // CSV import: a dry run first (verdict per row), then the write with progress events and cancel.
+  /** the running import's progress (mail.importProgress of its call id), null when none runs */
+  const importProgress = ref<ImportProgress | null>(null)
+  let importCallId: string | null = null
+  let unsubscribeImport: (() => void) | undefined
+  async function importMailboxes(csv: string, dryRun: boolean): Promise<ImportResult> {
+    unsubscribeImport ??= window.api.mail.onImportProgress((p) => {
+      if (p.callId !== undefined && p.callId === importCallId) importProgress.value = p
+    })
+    const callId = `import-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+    importCallId = callId
+    importProgress.value = { server: srv(), callId, phase: 'check', done: 0, total: 0 }
+    try {
+      return await call(window.api.mail.importMailboxes({ server: srv(), csv, dryRun, callId }))
+    } finally {
+      importCallId = null
+      importProgress.value = null
+    }
+  }
+  /** Cancels the running import (before its commit nothing of it is written). */
+  async function cancelImport(): Promise<boolean> {
+    if (!importCallId) return false
+    return (await call(window.api.servers.cancel({ callId: importCallId }))).cancelled
+  }
+  const exportMailboxes = async (domainName?: string): Promise<string> => (await call(window.api.mail.exportMailboxes({ server: srv(), ...(domainName ? { domain: domainName } : {}) }))).csv
+
   return {
     server,
     settings,
@@ -137,5 +165,9 @@ export const useMailStore = defineStore('mail', () => {
     deleteAlias,
     createAliasDomain,
     deleteAliasDomain,
+    importProgress,
+    importMailboxes,
+    cancelImport,
+    exportMailboxes,
   }
 })
