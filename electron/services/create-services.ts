@@ -80,7 +80,16 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
   const configBackups = new ConfigBackupRegistry(execAsRoot)
   const systemServices = new ServiceManager({ execAsRoot, journal, undo: configBackups })
   const queue = new QueueService({ execAsRoot, journal, postfixVersion: async (id) => (await facts.get(id)).postfix?.version ?? null })
-  const dashboard = new DashboardService({ execAsRoot, services: systemServices, queue, mailLog: async (id) => (await facts.get(id)).mailLog })
+  const dashboard = new DashboardService({
+    execAsRoot,
+    services: systemServices,
+    queue,
+    mailLog: async (id) => (await facts.get(id)).mailLog,
+    homeIp: async (id) => {
+      if (!firewall) throw new Error('the firewall service is not ready')
+      return firewall.homeTile(id)
+    },
+  })
   // PostfixAdmin's data: one DB transaction per operation, settings from the server's own php, the log table naming us.
   const mailSettings = new PostfixAdminSettingsSource({ execAsRoot, installDirOf: async (id) => (await facts.get(id)).postfixadmin?.path ?? null })
   const mail = new MailService({

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { InitSystem } from './facts'
+import { FirewallHistoryItem } from './firewall'
 
 // ------------------------------------------------------------------------------------------- services
 
@@ -143,6 +144,20 @@ export const CertExpiry = z.object({
 export type CertExpiry = z.infer<typeof CertExpiry>
 export const CERT_WARN_DAYS = 21
 
+/** The dashboard's home-IP tile: the firewall's home entry against the client address the server sees now. */
+export const HomeIpTile = z.object({
+  /** not-set-up: no home entry in the allowlist; in-sync: it holds the address the server sees; changed: it does not; unknown: the server did not say. */
+  state: z.enum(['not-set-up', 'in-sync', 'changed', 'unknown']),
+  entry: z.string().nullable(),
+  /** The home entry's addresses (IPv4, IPv6). */
+  allowed: z.array(z.string()),
+  /** The client address in the server's $SSH_CONNECTION: what its firewall sees. */
+  seen: z.string().nullable(),
+  /** The last apply/refresh/block on this server (the firewall history's newest item). */
+  lastApply: FirewallHistoryItem.nullable(),
+})
+export type HomeIpTile = z.infer<typeof HomeIpTile>
+
 export const Dashboard = z.object({
   services: ServicesOverview,
   queue: QueueCounts.nullable(),
@@ -153,9 +168,8 @@ export const Dashboard = z.object({
   load: z.tuple([z.number(), z.number(), z.number()]).nullable(),
   uptimeSeconds: z.number().nullable(),
   certificates: z.array(CertExpiry),
-  /** Areas that do not exist yet say so. */
-  homeIp: z.object({ state: z.literal('not-set-up') }),
-  configChanges: z.object({ state: z.literal('not-set-up') }),
+  /** The firewall's home entry against the address the server sees; null: it could not be read (see problems). */
+  homeIp: HomeIpTile.nullable(),
   problems: z.array(z.string()),
   collectedAt: z.string(),
 })

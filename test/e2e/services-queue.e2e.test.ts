@@ -19,6 +19,7 @@ describe('services, mail queue and the dashboard', () => {
   let app: App
   let id = ''
   let qid = ''
+  let seen = ''
   const root = (argv: string[], stdin?: string) => app.harness.services.connections.exec(id, argv, { timeoutMs: 60_000, ...(stdin ? { stdin } : {}) })
   const queueOf = async (q: string) => {
     const r = await root(['postqueue', '-j'])
@@ -31,6 +32,9 @@ describe('services, mail queue and the dashboard', () => {
     const p = await s.profiles.add({ name: 'Services VPS', host: conn.host, port: conn.port, user: conn.user, keyPath: conn.keyPath })
     id = p.id
     await s.connections.connect(p.id, { acceptFingerprint: conn.hostKeySha256 })
+    seen = (await root(['sh', '-c', 'echo "$SSH_CONNECTION"'])).stdout.split(' ')[0] ?? ''
+    // A home entry with an old address (only stored: nothing is applied to the server's firewall here).
+    await s.firewall.save(id, { backend: 'iptables', confirmTimeoutSec: 60, blocked: [], persistPath: null, entries: [{ name: 'home', ipv4: '192.0.2.10', access: ['tcp/993'], home: true, history: [] }] })
     // One message that cannot be delivered (.invalid does not resolve): deferred at once.
     await root(['sendmail', '-f', SENDER, 'someone@defer.invalid'], 'Subject: =?UTF-8?B?44OG44K544OI?=\nContent-Type: text/plain; charset=UTF-8\n\nhello\n')
     const end = Date.now() + 30_000
@@ -58,7 +62,21 @@ describe('services, mail queue and the dashboard', () => {
     expect(await page.getByTestId('tile-service-dovecot').getAttribute('data-running')).toBe('true')
     expect(Number(await page.getByTestId('tile-queue-total').textContent())).toBeGreaterThanOrEqual(1)
     expect(await page.getByTestId('tile-cert-postfix').getAttribute('data-state')).toBe('ok')
-    expect(await page.getByTestId('tile-home-ip').textContent()).toMatch(/Not set up/)
+    // Home IP: the firewall's home entry (192.0.2.10, saved in beforeAll) against the address the server sees.
+    const homeTile = page.getByTestId('tile-home-ip')
+    expect(await homeTile.getAttribute('data-state')).toBe('changed')
+    expect(await page.getByTestId('tile-home-ip-state').textContent()).toBe('Changed')
+    expect(await page.getByTestId('tile-home-ip-allowed').textContent()).toBe('192.0.2.10')
+    expect(await page.getByTestId('tile-home-ip-seen').textContent()).toBe(seen)
+    expect(await page.getByTestId('tile-home-ip-refresh').getAttribute('href')).toMatch(/firewall\?refresh=1$/)
+    // Unsynced config changes: what config.status says (the workspace may not be in this build yet).
+    const expected = await app.harness.services.configs.status(id).then(
+      (st) => (st.pulledAt === null ? 'never-pulled' : st.changed + st.conflicts > 0 ? 'changed' : 'in-sync'),
+      () => 'unavailable',
+    )
+    expect(await page.getByTestId('tile-config-changes').getAttribute('data-state')).toBe(expected)
+    if (expected === 'unavailable') expect(await page.getByTestId('tile-config-state').textContent()).toBe('Not available in this build yet')
+    if (expected === 'never-pulled') expect(await page.getByTestId('tile-config-state').textContent()).toBe('Never pulled')
     expect(await page.getByTestId('tile-today-delivered').textContent()).toMatch(/^\d+$/)
     await app.shot('services-01-dashboard-en')
   })
@@ -109,6 +127,13 @@ describe('services, mail queue and the dashboard', () => {
     await page.getByTestId(`queue-check-${qid}`).check()
     await page.getByTestId('queue-release').click()
     await expect.poll(() => row.getAttribute('data-queue'), { timeout: 30_000 }).toBe('deferred')
+    expect(await queueOf(qid)).toBe('deferred')
+    // "Delete all deferred" asks first, with the count; cancelled here (the queue is shared), nothing goes.
+    await page.getByTestId('queue-search').fill('')
+    await page.getByTestId('queue-delete-deferred').click()
+    expect(await page.locator('dialog[open][data-testid=confirm-dialog]').textContent()).toMatch(/Delete all [1-9]\d* deferred messages\?/)
+    await app.shot('services-10-confirm-delete-deferred-en')
+    await page.getByTestId('confirm-cancel').click()
     expect(await queueOf(qid)).toBe('deferred')
   })
 

@@ -48,7 +48,11 @@ describe('postdesk service / queue / status against the test mail server', () =>
     expect(st.code, st.stderr).toBe(0)
     expect(st.stdout).toMatch(/^Services\s+.*postfix up.*dovecot up/m)
     expect(st.stdout).toMatch(/^TLS cert \(postfix\)\s+expires /m)
-    expect(st.stdout).toMatch(/^Home IP\s+not set up$/m)
+    expect(st.stdout).toMatch(/^Home IP\s+not set up \(no home entry in the allowlist\)$/m)
+    // The configs workspace's state, or why it cannot be read.
+    expect(st.stdout).toMatch(/^Config changes\s+(never pulled|in sync \(pulled .+\)|\d+ file\(s\) changed since the pull.*|unavailable \(.+\))$/m)
+    const json = await runPostdesk(h, ['status', 'vps', '--json'])
+    expect(JSON.parse(json.stdout)).toMatchObject({ homeIp: { state: 'not-set-up', entry: null }, configChanges: { state: expect.stringMatching(/^(never-pulled|in-sync|changed|unavailable)$/) } })
   })
 
   it('queue list --search, hold, show and delete one message, reported per message', async () => {

@@ -123,6 +123,42 @@ describe('the mail queue of the test server', () => {
     await until('the flushed message to defer again', async () => (await serverQueue()).find((m) => m.queue_id === qid)?.queue_name === 'deferred')
   })
 
+  it('deletes all deferred mail (postsuper -d - deferred), reported per message: exactly the deferred messages go, held ones stay', async () => {
+    // Three of ours deferred, one of ours on hold (must stay). Deferred mail of other test runs on this
+    // shared server is put on hold first and released afterwards (back to deferred, same queue ids), so
+    // "all deferred" is exactly ours and nobody else's message is lost.
+    const mine = [await send('Subject: dd1', ['dd1@defer.invalid']), await send('Subject: dd2', ['dd2@defer.invalid']), await send('Subject: dd3', ['dd3@defer.invalid', 'dd3b@other.invalid'])]
+    const kept = await send('Subject: kept', ['kept@defer.invalid'])
+    expect((await root(['postsuper', '-h', kept])).code).toBe(0)
+    const all = async () => (await root(['postqueue', '-j'])).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as JsonMessage)
+    const foreign = (await all()).filter((m) => m.queue_name === 'deferred' && !mine.includes(m.queue_id)).map((m) => m.queue_id)
+    if (foreign.length) await root(['postsuper', ...foreign.flatMap((q) => ['-h', q])])
+    try {
+      const before = await all()
+      expect(before.filter((m) => m.queue_name === 'deferred').map((m) => m.queue_id).sort()).toEqual([...mine].sort())
+      const others = before.filter((m) => !mine.includes(m.queue_id)).map((m) => [m.queue_id, m.queue_name]).sort()
+
+      const r = await vps.services.queue.act(id, 'delete', { allDeferred: true })
+      expect(r.action).toBe('delete')
+      expect(r.count).toBe(3)
+      expect(r.results.map((x) => x.id).sort()).toEqual([...mine].sort())
+      expect(r.results.every((x) => x.ok && x.message === 'removed')).toBe(true)
+
+      const after = await all()
+      expect(after.filter((m) => mine.includes(m.queue_id))).toEqual([])
+      expect(after.filter((m) => m.queue_name === 'deferred')).toEqual([])
+      // Everything that was not deferred is still there, in the same queue.
+      expect(after.filter((m) => others.some(([q]) => q === m.queue_id)).map((m) => [m.queue_id, m.queue_name]).sort()).toEqual(others)
+      expect(after.find((m) => m.queue_id === kept)?.queue_name).toBe('hold')
+      expect((await vps.services.journal.list({ server: id, limit: 1 }))[0]).toMatchObject({ area: 'queue', action: 'delete', target: 'all deferred', result: 'ok' })
+      // Nothing left to delete: a second run reports zero.
+      expect(await vps.services.queue.act(id, 'delete', { allDeferred: true })).toMatchObject({ count: 0, results: [] })
+    } finally {
+      if (foreign.length) await root(['postsuper', ...foreign.flatMap((q) => ['-H', q])])
+    }
+    if (foreign.length) expect((await all()).filter((m) => foreign.includes(m.queue_id)).every((m) => m.queue_name !== 'hold')).toBe(true)
+  })
+
   it('refuses anything but a queue id before it reaches a command line', async () => {
     for (const bad of ['ALL', '-d', '../etc', 'ABC DEF0123']) {
       await expect(vps.services.queue.act(id, 'delete', { ids: [bad] })).rejects.toMatchObject({ code: 'invalid-input' })
@@ -166,6 +202,18 @@ describe('the mail queue of the test server', () => {
       ['postfix', '/etc/ssl/certs/ssl-cert-snakeoil.pem', 'ok'],
       ['dovecot', '/etc/ssl/certs/ssl-cert-snakeoil.pem', 'ok'],
     ])
-    expect(d.homeIp.state).toBe('not-set-up')
+    expect(d.homeIp).toMatchObject({ state: 'not-set-up', entry: null, allowed: [], lastApply: null })
+  })
+
+  it("the home-IP tile compares the firewall's home entry with the address the server sees (nothing applied)", async () => {
+    const seen = (await root(['sh', '-c', 'echo "$SSH_CONNECTION"'])).stdout.split(' ')[0]!
+    const base = { backend: 'iptables' as const, confirmTimeoutSec: 60, blocked: [], persistPath: null }
+    await vps.services.firewall.save(id, { ...base, entries: [{ name: 'home', ipv4: seen, access: ['tcp/993'], home: true, history: [] }] })
+    expect((await vps.services.dashboard.get(id)).homeIp).toEqual({ state: 'in-sync', entry: 'home', allowed: [seen], seen, lastApply: null })
+    await vps.services.firewall.save(id, { ...base, entries: [{ name: 'home', ipv4: '192.0.2.10', ipv6: '2001:db8::10', access: ['tcp/993'], home: true, history: [] }] })
+    const d = await vps.services.dashboard.get(id)
+    expect(d.homeIp).toEqual({ state: 'changed', entry: 'home', allowed: ['192.0.2.10', '2001:db8::10'], seen, lastApply: null })
+    expect(d.problems).toEqual([])
+    await vps.services.firewall.save(id, { ...base, entries: [] })
   })
 })

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { connect } from 'node:net'
 import { Allowlist, type AllowlistStatus, type ApplyPhase, type ApplyResult, type BackendInfo, type FirewallBackend, type FirewallHistoryItem, type HomeIpChange, type RulePreview } from '../../../shared/domain/firewall'
+import type { HomeIpTile } from '../../../shared/domain/system'
 import { AppError, toErrorShape } from '../../../shared/errors'
 import { apacheBlock, apacheOwned, apacheVersionOf, withApacheBlock } from '../../../shared/firewall/apache-block'
 import { clientAddressOf, homeEntryOf, lineDiff, ruleModel, webAllowed, withEntryAddress } from '../../../shared/firewall/allowlist-model'
@@ -132,6 +133,21 @@ export class FirewallService {
     } catch {
       return null
     }
+  }
+
+  /**
+   * The dashboard's home-IP tile: the home entry against the address the server sees now (one
+   * `echo $SSH_CONNECTION`, no firewall detection) and the newest history item.
+   */
+  async homeTile(server: string): Promise<HomeIpTile> {
+    const id = await this.idOf(server)
+    const { allowlist, history } = await this.store.read(id)
+    const lastApply = history[0] ?? null
+    const e = homeEntryOf(allowlist)
+    if (!e) return { state: 'not-set-up', entry: null, allowed: [], seen: null, lastApply }
+    const seen = clientAddressOf(await this.o.remote.sshConnection(id))
+    const allowed = [e.ipv4, e.ipv6].filter((x): x is string => !!x)
+    return { state: !seen ? 'unknown' : homeChange(allowlist, seen) ? 'changed' : 'in-sync', entry: e.name, allowed, seen, lastApply }
   }
 
   /** The rules before and after a change, without touching the server. */

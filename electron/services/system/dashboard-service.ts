@@ -1,4 +1,4 @@
-import { CERT_WARN_DAYS, type CertExpiry, type Dashboard } from '../../../shared/domain/system'
+import { CERT_WARN_DAYS, type CertExpiry, type Dashboard, type HomeIpTile } from '../../../shared/domain/system'
 import { PflogsummCounter } from '../../../shared/logs/pflogsumm-counter'
 import { parseKeyValueLines } from '../facts/parse-facts'
 import type { ExecOptions, ExecResult } from '../types'
@@ -13,6 +13,8 @@ export interface DashboardDeps {
   queue: QueueService
   /** The mail log path from the server facts (null: none found). */
   mailLog(serverId: string): Promise<string | null>
+  /** The firewall's home entry against the address the server sees (the firewall service's homeTile). */
+  homeIp?(serverId: string): Promise<HomeIpTile>
   now?: () => Date
 }
 
@@ -70,11 +72,12 @@ export class DashboardService {
         problems.push(`${what}: ${e instanceof Error ? e.message : String(e)}`)
         return null
       })
-    const [services, queue, system, today] = await Promise.all([
+    const [services, queue, system, today, homeIp] = await Promise.all([
       this.deps.services.overview(serverId, signal),
       soft('mail queue', this.deps.queue.list(serverId, signal)),
       soft('system', this.system(serverId)),
       soft("today's mail log", this.today(serverId)),
+      this.deps.homeIp ? soft('home IP', this.deps.homeIp(serverId)) : Promise.resolve(null),
     ])
     return {
       services,
@@ -84,8 +87,7 @@ export class DashboardService {
       load: system?.load ?? null,
       uptimeSeconds: system?.uptime ?? null,
       certificates: system?.certs ?? [],
-      homeIp: { state: 'not-set-up' },
-      configChanges: { state: 'not-set-up' },
+      homeIp,
       problems,
       collectedAt: (this.deps.now?.() ?? new Date()).toISOString(),
     }

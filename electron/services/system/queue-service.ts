@@ -68,12 +68,33 @@ export class QueueService {
       return { action, results: [], count: null, output: clip(r.stdout + r.stderr) }
     }
     if (action !== 'delete') throw new AppError('invalid-input', `"${action}" of all deferred mail is not offered; only delete is.`)
-    const r = await this.deps.execAsRoot(serverId, ['postsuper', '-d', 'ALL', 'deferred'], OPT)
+    return this.deleteDeferred(serverId)
+  }
+
+  /**
+   * Deletes every message in the deferred queue, reported per message: the deferred ids are listed,
+   * then given to one `postsuper -d - deferred` (ids on stdin, and only where they are still deferred:
+   * a message that went active or on hold meanwhile stays), and a second listing proves which are gone.
+   * (`postsuper -d ALL deferred` prints only a total, so it could not say which messages went.)
+   */
+  private async deleteDeferred(serverId: string): Promise<QueueActionResult> {
+    const ids = (await this.list(serverId)).messages.filter((m) => m.queue === 'deferred').map((m) => validId(m.id))
+    if (!ids.length) {
+      await this.record(serverId, 'delete', 'all deferred', true, '')
+      return { action: 'delete', results: [], count: 0, output: '' }
+    }
+    const r = await this.deps.execAsRoot(serverId, ['postsuper', '-d', '-', 'deferred'], { ...OPT, stdin: ids.join('\n') + '\n' })
     const out = r.stdout + r.stderr
-    await this.record(serverId, 'delete', 'all deferred', r.code === 0, out)
-    if (r.code !== 0) throw new AppError('remote-failed', `postsuper -d ALL deferred failed: ${clip(out)}`)
-    const count = /Deleted:\s*(\d+)/.exec(out)
-    return { action, results: perId(out, /^postsuper: ([0-9A-Za-z]+): removed$/gm), count: count ? Number(count[1]) : 0, output: clip(out) }
+    const said = new Set(perId(out, /^postsuper: ([0-9A-Za-z]+): removed$/gm).map((x) => x.id))
+    const left = new Map((await this.list(serverId)).messages.map((m) => [m.id, m.queue]))
+    const results = ids.map((id) => {
+      const ok = said.has(id) || !left.has(id)
+      return { id, ok, message: ok ? 'removed' : `not removed: now in the ${left.get(id) ?? '?'} queue` }
+    })
+    const count = results.filter((x) => x.ok).length
+    await this.record(serverId, 'delete', 'all deferred', r.code === 0 || count > 0, `${count} of ${ids.length} removed; ${out}`)
+    if (r.code !== 0 && !count) throw new AppError('remote-failed', `postsuper -d - deferred failed: ${clip(out)}`)
+    return { action: 'delete', results, count, output: clip(out) }
   }
 
   /** postqueue -i once per id (it takes one id per run). */
