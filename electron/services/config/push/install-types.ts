@@ -19,6 +19,13 @@ export interface InstallFile {
    * changed it after the compare.
    */
   expectedSha256: string | null
+  /**
+   * For a file that does not exist yet (expectedSha256 null): its octal mode, owner and group
+   * (default 0644 root:root). An existing file always keeps its own owner, group and mode.
+   */
+  mode?: string
+  user?: string
+  group?: string
 }
 
 export interface InstallRequest {
