@@ -57,6 +57,7 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
   const agentPath = env['SSH_AUTH_SOCK'] || (process.platform === 'win32' ? 'pageant' : undefined)
   const knownHosts = new KnownHostsStore(o.dataDir, userKnownHostsPath)
   let firewall: FirewallService | undefined
+  let configs: ConfigWorkspace | undefined
   const connections = new SshConnectionManager({
     profiles,
     knownHosts,
@@ -64,7 +65,11 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     // On every connect the firewall compares the address the server sees with the home entry.
     emit: (name, payload) => {
       o.emit(name, payload)
-      if (name === 'servers.connectionState' && (payload as { state: string }).state === 'connected') void firewall?.checkHome((payload as { serverId: string }).serverId)
+      if (name === 'servers.connectionState' && (payload as { state: string }).state === 'connected') {
+        void firewall?.checkHome((payload as { serverId: string }).serverId)
+        // A config push cut off by a dropped link: ask the server how it ended (only when one was running).
+        void configs?.checkLastPush((payload as { serverId: string }).serverId).catch(() => undefined)
+      }
     },
     secrets,
     ...(agentPath ? { agentPath } : {}),
@@ -130,7 +135,25 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     configBackups,
     queue,
     dashboard,
-    configs: new ConfigWorkspace({ dataDir: o.dataDir, connections, secrets, journal, configBackups, emit: o.emit, actor: `${env['USER'] || env['USERNAME'] || safeUserName()}@${hostname()}` }),
+    configs: (configs = new ConfigWorkspace({
+      dataDir: o.dataDir,
+      connections,
+      secrets,
+      journal,
+      configBackups,
+      emit: o.emit,
+      actor: `${env['USER'] || env['USERNAME'] || safeUserName()}@${hostname()}`,
+      facts,
+      // The Apache file of PostfixAdmin's allowlist block, as the firewall area knows it.
+      apacheConfOf: async (id) => {
+        const a = (await firewall?.get(id))?.apache
+        return a?.enabled ? a.confPath : null
+      },
+      loginOf: async (id) => {
+        const p = await profiles.get(id)
+        return `${p.user}@${p.host}`
+      },
+    })),
   }
 }
 

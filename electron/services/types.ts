@@ -1,4 +1,5 @@
 import type { EventName, Payload } from '../../shared/contract/index'
+import type { ConfigLintResult } from '../../shared/config/lint-config-set'
 import type { CompareResult, PushResult, Snapshot, WorkspaceCatalogues, WorkspaceFile, WorkspaceFileContent, WorkspaceStatus } from '../../shared/domain/config-workspace'
 import type { JournalEntry } from '../../shared/domain/journal'
 import type { ServerFacts } from '../../shared/domain/facts'
@@ -92,10 +93,15 @@ export interface ConfigWorkspaceService {
   revert(serverId: string, path: string): Promise<WorkspaceFile>
   catalogues(serverId: string): Promise<WorkspaceCatalogues>
   compare(serverId: string): Promise<CompareResult>
-  push(serverId: string, opts?: { message?: string; validateOnly?: boolean }): Promise<PushResult>
+  /** kind 'rollback': the push of a restored snapshot, recorded as a rollback. */
+  push(serverId: string, opts?: { message?: string; validateOnly?: boolean; kind?: 'push' | 'rollback'; signal?: AbortSignal }): Promise<PushResult>
   history(serverId: string): Promise<Snapshot[]>
   snapshotFile(serverId: string, snapshot: string, path: string): Promise<string | null>
   restore(serverId: string, snapshot: string): Promise<WorkspaceStatus>
+  /** The local files linted as one set (offline), with the server's catalogues when pulled. */
+  lint(serverId: string): Promise<ConfigLintResult>
+  /** After a reconnect: how an interrupted push ended on the server (force: ask even if none was running). */
+  checkLastPush(serverId: string, opts?: { force?: boolean }): Promise<WorkspaceStatus['lastPush'] | null>
 }
 
 export interface AppInfo {

@@ -50,6 +50,23 @@ export const WorkspaceStatus = z.object({
   dovecotVersion: z.string().optional(),
   /** Whether validation uses the server's own catalogues (captured at pull) or the bundled ones. */
   catalogues: z.enum(['server', 'bundled']),
+  /** Files found on the server by the last compare that the workspace does not hold yet (a pull adds them). */
+  newOnServer: z.array(ServerPath).optional(),
+  /** When the last compare read the server. */
+  comparedAt: z.string().optional(),
+  /** A push was running when the link dropped; the next connection asks the server how it ended. */
+  pushInterrupted: z.boolean().optional(),
+  /** The server's record of the last push, read after a reconnect: old = the server kept the files as before, new = it completed. */
+  lastPush: z
+    .object({
+      id: z.string(),
+      startedAt: z.string(),
+      state: z.enum(['old', 'new', 'running']),
+      paths: z.array(z.string()),
+      reason: z.string().nullable(),
+      checkedAt: z.string(),
+    })
+    .optional(),
 })
 export type WorkspaceStatus = z.infer<typeof WorkspaceStatus>
 
@@ -135,6 +152,7 @@ export const PushResult = z.object({
 export type PushResult = z.infer<typeof PushResult>
 
 export const SnapshotKind = z.enum(['pull', 'push', 'rollback'])
+export type SnapshotKind = z.infer<typeof SnapshotKind>
 export const Snapshot = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   kind: SnapshotKind,
@@ -157,3 +175,14 @@ export const ConfigProgress = z.object({
   fraction: z.number().min(0).max(1).optional(),
 })
 export type ConfigProgress = z.infer<typeof ConfigProgress>
+
+/**
+ * The lines that mark a conflict left by `config.compare`/`config.pull` in a local file (git style):
+ * the local lines, the separator, the server's lines. The file's state is 'conflict' until it is saved
+ * without them.
+ */
+export const CONFLICT_MARKERS = {
+  local: '<<<<<<< local',
+  separator: '=======',
+  remote: '>>>>>>> server',
+} as const
