@@ -7,6 +7,7 @@ import { apacheBlock, apacheOwned, apacheVersionOf, withApacheBlock } from '../.
 import { clientAddressOf, homeEntryOf, lineDiff, ruleModel, webAllowed, withEntryAddress } from '../../../shared/firewall/allowlist-model'
 import { IPT_JUMP, iptablesChainRules, iptablesRestoreInput, iptablesRollbackInput, ownedIptables, type IptablesOwned } from '../../../shared/firewall/iptables-rules'
 import { NFT_TABLE, nftRollbackScript, nftRuleLines, nftScript, nftTable } from '../../../shared/firewall/nft-rules'
+import { ownedUfwLines, ufwCommandsForLines, ufwRuleLines } from '../../../shared/firewall/ufw-commands'
 import type { ActivityJournal, EmitEvent, ExecOptions, ExecResult, ProfileStore } from '../types'
 import { AllowlistStore } from './allowlist-store'
 import { applyScript, cleanupScript, confirmScript, detectScript, parseDetect, rollbackStateScript, type TxnFile, type TxnPlan } from './remote-scripts'
@@ -57,6 +58,9 @@ interface ServerState {
   ipt6: IptablesOwned
   ip6tables: boolean
   nftListing: string
+  /** `ufw show added` (only when ufw is active). */
+  ufwListing: string
+  ufwActive: boolean
   apacheConf: string | undefined
   apacheBin: boolean
 }
@@ -216,8 +220,11 @@ export class FirewallService {
       return { ...base, outcome: 'needs-confirmation', message: `${preview.foreignRemoved.length} rule(s) that Postdesk did not write would be removed: confirm to go on.` }
     }
     this.guardSelf(state.clientIp, next, sshPort, o.allowSelfBlock === true)
-    if (backend === 'firewalld' || backend === 'ufw') {
-      throw new AppError('unsupported', `Applying to ${backend} on a server is not available yet: its commands are generated (see the preview); choose iptables or nftables.`)
+    if (backend === 'firewalld') {
+      throw new AppError('unsupported', 'Applying to firewalld on a server is not available yet: its commands are generated (see the preview); choose iptables or nftables.', { reason: 'firewalld-apply' })
+    }
+    if (backend === 'ufw' && !state.ufwActive) {
+      throw new AppError('unsupported', 'ufw is installed but not active, so its rules would not be enforced. Enable ufw on the server (after allowing your SSH access), or choose iptables or nftables.', { reason: 'ufw-inactive' })
     }
 
     const txnId = `txn-${new Date().toISOString().replace(/[-:.TZ]/g, '')}-${randomBytes(3).toString('hex')}`
@@ -317,6 +324,13 @@ export class FirewallService {
       files.push({ name: 'apply.nft', content: nftScript(nftTable(model)) }, { name: 'rollback.nft', content: nftRollbackScript(state.nftListing) })
       apply.push('nft -f "$D/apply.nft" 2>"$D/err" || fail nft')
       rollback.push('nft -f "$D/rollback.nft"')
+    } else if (backend === 'ufw') {
+      // ufw keeps its rules in user.rules/user6.rules: the rollback puts those files back and reloads,
+      // so every rule (Postdesk's and foreign) is exactly as before. The change is ufw's own commands.
+      const U = 'for f in user.rules user6.rules; do'
+      apply.push(`${U} [ -f /etc/ufw/$f ] && { cp -p /etc/ufw/$f "$D/$f.before" || fail ufw-backup; }; done`)
+      rollback.push(`${U} [ -f "$D/$f.before" ] && cat "$D/$f.before" > /etc/ufw/$f; done`, 'ufw reload >/dev/null')
+      for (const argv of ufwCommandsForLines(ownedUfwLines(state.ufwListing), ufwRuleLines(model))) apply.push(`${shellQuote(argv)} >>"$D/out" 2>"$D/err" || fail ufw`)
     }
     const ap = this.apachePlan(state, next)
     if (ap) {
@@ -360,6 +374,7 @@ export class FirewallService {
   private ownedLines(state: ServerState, backend: FirewallBackend | null): string[] {
     if (backend === 'iptables') return [...(state.ipt4.jump ? [IPT_JUMP] : []), ...state.ipt4.rules, ...state.ipt6.rules.map((r) => V6_TAG + r)]
     if (backend === 'nftables') return nftRuleLines(state.nftListing)
+    if (backend === 'ufw') return ownedUfwLines(state.ufwListing)
     return []
   }
 
@@ -367,6 +382,7 @@ export class FirewallService {
     const m = ruleModel(next, sshPort)
     if (backend === 'iptables') return [IPT_JUMP, ...iptablesChainRules(m, 4), ...(state.ip6tables ? iptablesChainRules(m, 6).map((r) => V6_TAG + r) : [])]
     if (backend === 'nftables') return nftRuleLines(nftTable(m))
+    if (backend === 'ufw') return ufwRuleLines(m)
     return []
   }
 
@@ -375,6 +391,7 @@ export class FirewallService {
       await this.o.remote.exec(id, ['sh', '-c', cleanup]).catch(() => undefined)
       return note
     }
+    if (backend === 'ufw') return done('ufw keeps its rules itself (/etc/ufw/user.rules, user6.rules).')
     if (next.persistPath === null) return done('Not persisted (persistence is off for this server).')
     let script: string
     let where: string
@@ -415,7 +432,7 @@ export class FirewallService {
     if (keys['firewalld']) available.push('firewalld')
     if (keys['ufw']) available.push('ufw')
     // Detected order of preference: a running front-end first (its rules win), then nft, then iptables.
-    const running: FirewallBackend | undefined = keys['firewalld'] === 'running' ? 'firewalld' : keys['ufw']?.includes('active') && !keys['ufw'].includes('inactive') ? 'ufw' : undefined
+    const running: FirewallBackend | undefined = keys['firewalld'] === 'running' ? 'firewalld' : keys['ufw'] === 'Status: active' ? 'ufw' : undefined
     const chosen = a.backend && available.includes(a.backend) ? a.backend : (running ?? available[0] ?? null)
     const apacheVersion = keys['apache'] ? apacheVersionOf(keys['apache']) : null
     const apacheText = sections['apache']
@@ -427,6 +444,8 @@ export class FirewallService {
       ipt6: ownedIptables(sections['ip6tables'] ?? ''),
       ip6tables: !!keys['ip6tables'],
       nftListing: (sections['nft'] ?? '').trim(),
+      ufwListing: sections['ufw'] ?? '',
+      ufwActive: keys['ufw'] === 'Status: active',
       apacheConf: apacheConf && apacheText !== undefined ? (apacheText.endsWith('\n') ? apacheText : apacheText + '\n') : undefined,
       apacheBin: !!keys['apache'],
     }

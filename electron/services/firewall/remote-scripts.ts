@@ -17,7 +17,7 @@ export function detectScript(apacheConf: string | undefined): string {
     'h ip6tables-restore && echo ip6tables=1',
     'h nft && echo nft=1',
     'h firewall-cmd && echo "firewalld=$(firewall-cmd --state 2>/dev/null || echo stopped)"',
-    'h ufw && echo "ufw=$(ufw status 2>/dev/null | head -n 1)"',
+    'U=; h ufw && U=$(ufw status 2>/dev/null | head -n 1) && echo "ufw=$U"',
     'h at && echo at=1',
     'A=$(command -v apachectl || command -v apache2ctl || command -v httpd)',
     'if [ -n "$A" ]; then echo "apache=$($A -v 2>/dev/null | head -n 1)"; { pgrep -x apache2 || pgrep -x httpd; } >/dev/null 2>&1 && echo apache_running=1; fi',
@@ -29,6 +29,9 @@ export function detectScript(apacheConf: string | undefined): string {
     'h ip6tables-save && ip6tables-save -t filter 2>/dev/null',
     `echo '${SECTION}nft'`,
     'h nft && nft list table inet postdesk 2>/dev/null',
+    `echo '${SECTION}ufw'`,
+    // The rules ufw keeps (its own listing; only when it is active: an inactive ufw is not applied to).
+    '[ "$U" = "Status: active" ] && ufw show added 2>/dev/null',
     `echo '${SECTION}apache'`,
     ...(apacheConf ? [`cat ${shellQuote([apacheConf])} 2>/dev/null`] : []),
     `echo '${SECTION}end'`,

@@ -5,7 +5,7 @@ import { clientAddressOf, homeEntryOf, lineDiff, ruleModel, webAllowed, withEntr
 import { firewalldCommands, firewalldRichRules } from '../../../shared/firewall/firewalld-commands'
 import { foreignIptables, IPT_JUMP, iptablesChainRules, iptablesRestoreInput, iptablesRollbackInput, ownedIptables } from '../../../shared/firewall/iptables-rules'
 import { foreignNft, nftRollbackScript, nftRuleLines, nftScript, nftTable } from '../../../shared/firewall/nft-rules'
-import { ufwCommands, ufwRuleSpecs } from '../../../shared/firewall/ufw-commands'
+import { ownedUfwLines, ufwCommands, ufwCommandsForLines, ufwRuleLines, ufwRuleSpecs, ufwSpecOf } from '../../../shared/firewall/ufw-commands'
 import { homeChange } from '../../../electron/services/firewall/firewall-service'
 import { applyScript, cleanupScript, confirmScript, parseDetect } from '../../../electron/services/firewall/remote-scripts'
 
@@ -169,18 +169,42 @@ describe('firewalld and ufw commands', () => {
       '--reload',
     ])
   })
-  it('ufw: rules carry the postdesk comment, inserted on top in order, deleted by their full spec', () => {
+  it('ufw: rules carry the postdesk comment, prepended on top in order, deleted by their full spec', () => {
     expect(ufwRuleSpecs(after)).toEqual([
-      ['allow', 'from', '203.0.113.10', 'to', 'any', 'port', '993', 'proto', 'tcp', 'comment', 'postdesk'],
-      ['deny', 'to', 'any', 'port', '993', 'proto', 'tcp', 'comment', 'postdesk'],
+      ['allow', 'from', '203.0.113.10', 'to', 'any', 'port', '993', 'proto', 'tcp'],
+      ['deny', '993/tcp'],
     ])
+    // The lines as `ufw show added` prints them (compared as text with the server's listing).
+    expect(ufwRuleLines(after)).toEqual(["ufw allow from 203.0.113.10 to any port 993 proto tcp comment 'postdesk'", "ufw deny 993/tcp comment 'postdesk'"])
     expect(ufwCommands(empty, after)).toEqual([
-      ['ufw', '--force', 'insert', '1', 'deny', 'to', 'any', 'port', '993', 'proto', 'tcp', 'comment', 'postdesk'],
-      ['ufw', '--force', 'insert', '1', 'allow', 'from', '203.0.113.10', 'to', 'any', 'port', '993', 'proto', 'tcp', 'comment', 'postdesk'],
+      ['ufw', 'prepend', 'deny', '993/tcp', 'comment', 'postdesk'],
+      ['ufw', 'prepend', 'allow', 'from', '203.0.113.10', 'to', 'any', 'port', '993', 'proto', 'tcp', 'comment', 'postdesk'],
     ])
     expect(ufwCommands(before, after)).toEqual([
       ['ufw', '--force', 'delete', 'allow', 'from', '203.0.113.9', 'to', 'any', 'port', '993', 'proto', 'tcp', 'comment', 'postdesk'],
-      ['ufw', '--force', 'insert', '1', 'allow', 'from', '203.0.113.10', 'to', 'any', 'port', '993', 'proto', 'tcp', 'comment', 'postdesk'],
+      ['ufw', 'prepend', 'allow', 'from', '203.0.113.10', 'to', 'any', 'port', '993', 'proto', 'tcp', 'comment', 'postdesk'],
+    ])
+    expect(ufwCommands(after, after)).toEqual([])
+    const blocked = ruleModel({ entries: [], blocked: [{ address: '2001:db8::5', since: 'x' }, { address: '192.0.2.5', since: 'x' }] })
+    expect(ufwRuleLines(blocked)).toEqual(["ufw deny from 192.0.2.5 comment 'postdesk'", "ufw deny from 2001:db8::5 comment 'postdesk'"])
+  })
+  it('ufw: owned lines are those of `ufw show added` with the postdesk comment; foreign ones are never deleted', () => {
+    const shown = [
+      "Added user rules (see 'ufw status' for running firewall):",
+      "ufw deny from 192.0.2.5 comment 'postdesk'",
+      'ufw allow 25/tcp',
+      "ufw allow 80/tcp comment 'web'",
+      "ufw allow from fd00::1 to any port 9993 proto tcp comment 'postdesk'",
+      '',
+    ].join('\n')
+    const owned = ownedUfwLines(shown)
+    expect(owned).toEqual(["ufw deny from 192.0.2.5 comment 'postdesk'", "ufw allow from fd00::1 to any port 9993 proto tcp comment 'postdesk'"])
+    expect(ufwSpecOf(owned[1]!)).toEqual(['allow', 'from', 'fd00::1', 'to', 'any', 'port', '9993', 'proto', 'tcp'])
+    expect(ufwSpecOf('ufw allow 25/tcp')).toBeNull()
+    expect(ufwSpecOf("ufw allow from $(reboot) comment 'postdesk'")).toBeNull()
+    expect(ufwCommandsForLines([...owned, 'ufw allow 25/tcp'], [])).toEqual([
+      ['ufw', '--force', 'delete', 'deny', 'from', '192.0.2.5', 'comment', 'postdesk'],
+      ['ufw', '--force', 'delete', 'allow', 'from', 'fd00::1', 'to', 'any', 'port', '9993', 'proto', 'tcp', 'comment', 'postdesk'],
     ])
   })
 })
