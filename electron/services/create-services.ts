@@ -102,6 +102,7 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     settingsOf: (id, opts) => mailSettings.get(id, opts),
     actor: `Postdesk (${env['USER'] || env['USERNAME'] || safeUserName()}@${hostname()})`,
     emit: o.emit,
+    execAsRoot,
   })
   return {
     info: { version: o.version, dataDir: o.dataDir, platform: process.platform, harness: o.harness },

@@ -17,6 +17,9 @@ import {
   ImportResult,
   ListQuery,
   MailboxCreate,
+  MailboxCreated,
+  MailboxRename,
+  MailboxRenamed,
   MailboxPatch,
   MailboxRow,
   MailSettingsView,
@@ -45,10 +48,14 @@ export const mailChannels = {
 
   'mail.listMailboxes': { input: z.object({ ...S, domain: Key.optional(), query: ListQuery.default({ search: '', desc: false, offset: 0, limit: 50 }) }), output: Page(MailboxRow) },
   'mail.getMailbox': { input: z.object({ ...S, username: Key }), output: MailboxRow },
-  'mail.createMailbox': { input: z.object({ ...S, mailbox: MailboxCreate }), output: MailboxRow },
+  /** Creates the mailbox, then its folders on the server ($CONF['create_mailbox_subdirs'], doveadm mailbox create). */
+  'mail.createMailbox': { input: z.object({ ...S, mailbox: MailboxCreate }), output: MailboxCreated },
   'mail.editMailbox': { input: z.object({ ...S, username: Key, patch: MailboxPatch, ...Expected }), output: MailboxRow },
   'mail.previewDeleteMailbox': { input: z.object({ ...S, username: Key }), output: DeleteSummary },
-  'mail.deleteMailbox': { input: z.object({ ...S, username: Key, ...Expected }), output: DeleteSummary },
+  /** Deletes the rows; with deleteMaildir also the Maildir on the server (a separate, confirmed choice). */
+  'mail.deleteMailbox': { input: z.object({ ...S, username: Key, ...Expected, deleteMaildir: z.boolean().default(false) }), output: DeleteSummary },
+  /** New local part and/or domain; aliases naming it follow; its Maildir moves with it unless moveMaildir is false. */
+  'mail.renameMailbox': { input: z.object({ ...S, username: Key, to: MailboxRename, ...Expected, moveMaildir: z.boolean().default(true) }), output: MailboxRenamed },
 
   'mail.listAliases': {
     input: z.object({ ...S, domain: Key.optional(), includeMailboxes: z.boolean().default(false), query: ListQuery.default({ search: '', desc: false, offset: 0, limit: 50 }) }),

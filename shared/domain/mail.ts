@@ -66,6 +66,28 @@ export const MailboxRow = z.object({
 })
 export type MailboxRow = z.infer<typeof MailboxRow>
 
+/** Folders made in new mailboxes by doveadm ($CONF['create_mailbox_subdirs']); error when doveadm refused. */
+export const SubfolderOutcome = z.object({ folders: z.array(z.string()), error: z.string().optional() })
+export type SubfolderOutcome = z.infer<typeof SubfolderOutcome>
+
+/** A new mailbox, with the folders made in it on the server. */
+export const MailboxCreated = MailboxRow.extend({ subfolders: SubfolderOutcome.optional() })
+export type MailboxCreated = z.infer<typeof MailboxCreated>
+
+/** Rename (new local part) and/or move (new domain) of a mailbox. */
+export const MailboxRename = z.object({ localPart: z.string().max(255).optional(), domain: z.string().max(255).optional() })
+export type MailboxRename = z.infer<typeof MailboxRename>
+export const MailboxRenamed = z.object({
+  from: z.string(),
+  mailbox: MailboxRow,
+  /** other aliases whose goto named the old address, now naming the new one */
+  aliasesRepointed: z.number(),
+  /** the Maildir moved on the server (null: not moved, see warning) */
+  maildir: z.object({ from: z.string(), to: z.string() }).nullable(),
+  warning: z.string().optional(),
+})
+export type MailboxRenamed = z.infer<typeof MailboxRenamed>
+
 export const AliasRow = z.object({
   address: z.string(),
   domain: z.string(),
@@ -194,10 +216,16 @@ export const AdminPatch = z.object({
 })
 export type AdminPatch = z.infer<typeof AdminPatch>
 
+/** The mailbox's Maildir on the server (where Dovecot keeps its mail), and whether it was removed. */
+export const MaildirInfo = z.object({ path: z.string(), bytes: z.number(), removed: z.boolean() })
+export type MaildirInfo = z.infer<typeof MaildirInfo>
+
 /** What a delete removes (shown in the confirm dialog, returned after the delete). */
 export const DeleteSummary = z.object({
   target: z.string(),
   removed: z.record(z.string(), z.number()),
+  /** a mailbox's Maildir: in a preview where it is (removed false), after a delete whether it went */
+  maildir: MaildirInfo.nullable().optional(),
 })
 export type DeleteSummary = z.infer<typeof DeleteSummary>
 
@@ -230,7 +258,7 @@ export const ImportVerdict = z.object({
   create: ImportPlannedMailbox.optional(),
 })
 export type ImportVerdict = z.infer<typeof ImportVerdict>
-export const ImportResult = z.object({ dryRun: z.boolean(), created: z.number(), verdicts: z.array(ImportVerdict) })
+export const ImportResult = z.object({ dryRun: z.boolean(), created: z.number(), verdicts: z.array(ImportVerdict), subfolders: SubfolderOutcome.optional() })
 export type ImportResult = z.infer<typeof ImportResult>
 /** An import's phases: rows checked, passwords hashed (worker threads), rows written (one transaction). */
 export const ImportPhase = z.enum(['check', 'hash', 'write'])

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { InvalidArgumentError, type Command } from 'commander'
-import type { AliasDomainRow, AliasRow, DeleteSummary, DomainRow, ListQuery, MailboxRow } from '../../../shared/domain/mail'
+import type { AdminRow, AliasDomainRow, AliasRow, DeleteSummary, DomainRow, ListQuery, MailboxRow } from '../../../shared/domain/mail'
 import { AppError } from '../../../shared/errors'
 import { toUnicodeDomain, toUnicodeEmail } from '../../../shared/mail/idn'
 import type { Services } from '../../services/types'
@@ -87,7 +87,7 @@ function printDeleted(ctx: CliContext, summary: DeleteSummary, json?: boolean): 
   ctx.io.out(`Deleted ${summary.target} (${Object.entries(summary.removed).map(([t, n]) => `${t}: ${n}`).join(', ')}).\n`)
 }
 
-/** `postdesk domain|mailbox|alias|aliasdomain list|add|edit|delete SERVER …` over PostfixAdmin's tables. */
+/** `postdesk domain|mailbox|alias|aliasdomain|admin …`, `import|export mailboxes` over PostfixAdmin's tables. */
 export function registerMail(program: Command, ctx: CliContext): void {
   const domain = program.command('domain').description("PostfixAdmin's domains on a server")
   listOptions(domain.command('list').description('list the domains with counts and limits').argument('<server>', 'server name or id')).action(async (server: string, o: ListOpts) => {
@@ -186,6 +186,8 @@ export function registerMail(program: Command, ctx: CliContext): void {
       const row = await s.mail.createMailbox(id, { localPart: address.slice(0, at), domain: address.slice(at + 1), name: o.name, password, active: !o.inactive, ...(o.quota !== undefined ? { quotaMb: o.quota } : {}) })
       if (o.json) return printJson(ctx, row)
       ctx.io.out(`Added ${toUnicodeEmail(row.username)} (${row.maildir}).\n`)
+      if (row.subfolders?.folders.length) ctx.io.out(`Folders made on the server: ${row.subfolders.folders.join(', ')}.\n`)
+      if (row.subfolders?.error) ctx.io.err(`The mailbox was added, but its folders were not made: ${row.subfolders.error}\n`)
     })
   mailbox
     .command('edit')
@@ -225,15 +227,39 @@ export function registerMail(program: Command, ctx: CliContext): void {
     })
   mailbox
     .command('delete')
-    .description('delete a mailbox and its alias, quota, vacation and fetchmail rows (the Maildir on disk stays)')
+    .description('delete a mailbox and its alias, quota, vacation and fetchmail rows (the Maildir on disk stays unless --maildir)')
     .argument('<server>', 'server name or id')
     .argument('<address>', 'the mailbox')
+    .option('--maildir', 'also remove its Maildir (all its mail) on the server')
     .option('--yes', 'do not ask')
     .option('--json', 'print what was removed as JSON')
-    .action(async (server: string, address: string, o: { yes?: boolean; json?: boolean }) => {
+    .action(async (server: string, address: string, o: { maildir?: boolean; yes?: boolean; json?: boolean }) => {
       const { s, id } = await connected(ctx, server)
-      await confirmDelete(ctx, await s.mail.previewDeleteMailbox(id, address), o.yes)
-      printDeleted(ctx, await s.mail.deleteMailbox(id, address), o.json)
+      const preview = await s.mail.previewDeleteMailbox(id, address)
+      if (o.maildir && preview.maildir) preview.removed = { ...preview.removed, [`Maildir ${preview.maildir.path} (${preview.maildir.bytes} bytes)`]: 1 }
+      await confirmDelete(ctx, preview, o.yes)
+      const done = await s.mail.deleteMailbox(id, address, undefined, { deleteMaildir: o.maildir ?? false })
+      printDeleted(ctx, done, o.json)
+      if (!o.json && done.maildir?.removed) ctx.io.out(`Removed the Maildir ${done.maildir.path}.\n`)
+      else if (!o.json && preview.maildir && !o.maildir) ctx.io.out(`The Maildir ${preview.maildir.path} stays on the server (--maildir removes it).\n`)
+    })
+  mailbox
+    .command('rename')
+    .description('rename a mailbox and/or move it to another domain; aliases naming it follow, its Maildir moves with it')
+    .argument('<server>', 'server name or id')
+    .argument('<address>', 'the mailbox')
+    .argument('<new-address>', 'new local@domain')
+    .option('--keep-maildir', 'do not move the Maildir on the server')
+    .option('--json', 'print the result as JSON')
+    .action(async (server: string, address: string, next: string, o: { keepMaildir?: boolean; json?: boolean }) => {
+      const at = next.lastIndexOf('@')
+      if (at <= 0) throw new AppError('invalid-input', `"${next}" is not local@domain.`)
+      const { s, id } = await connected(ctx, server)
+      const r = await s.mail.renameMailbox(id, address, { localPart: next.slice(0, at), domain: next.slice(at + 1) }, undefined, { moveMaildir: !o.keepMaildir })
+      if (o.json) return printJson(ctx, r)
+      ctx.io.out(`Renamed ${toUnicodeEmail(r.from)} to ${toUnicodeEmail(r.mailbox.username)}; ${r.aliasesRepointed} other alias(es) now point to it.\n`)
+      if (r.maildir) ctx.io.out(`Moved its Maildir ${r.maildir.from} -> ${r.maildir.to}.\n`)
+      if (r.warning) ctx.io.err(`${r.warning}\n`)
     })
 
   const alias = program.command('alias').description("PostfixAdmin's aliases on a server")
@@ -316,6 +342,87 @@ export function registerMail(program: Command, ctx: CliContext): void {
     .action(async (server: string, name: string, o: { json?: boolean }) => {
       const { s, id } = await connected(ctx, server)
       printDeleted(ctx, await s.mail.deleteAliasDomain(id, name), o.json)
+    })
+
+  const admin = program.command('admin').description("PostfixAdmin's admins on a server (superadmins and domain admins)")
+  listOptions(admin.command('list').description('list admins with their domains').argument('<server>', 'server name or id')).action(async (server: string, o: ListOpts) => {
+    const { s, id } = await connected(ctx, server)
+    const page = await s.mail.listAdmins(id, query(o))
+    if (o.json) return printJson(ctx, page)
+    ctx.io.out(textTable([['ADMIN', 'ROLE', 'DOMAINS', 'ACTIVE'], ...page.rows.map((a: AdminRow) => [a.username, a.superadmin ? 'superadmin' : 'domain admin', a.superadmin ? '(all)' : a.domains.map(toUnicodeDomain).join(','), a.active ? 'yes' : 'no'])]))
+    ctx.io.out(`${page.rows.length} of ${page.total}\n`)
+  })
+  admin
+    .command('add')
+    .description("add an admin who can log in to PostfixAdmin (password typed twice without echo, or from stdin; hashed per $CONF['encrypt'])")
+    .argument('<server>', 'server name or id')
+    .argument('<username>', 'the login, an email address')
+    .option('--superadmin', 'may administer every domain')
+    .option('--domain <domain>', 'a domain it administers (repeat or comma-separate)', list)
+    .option('--inactive', 'add it inactive')
+    .option('--json', 'print the row as JSON')
+    .action(async (server: string, username: string, o: { superadmin?: boolean; domain?: string[]; inactive?: boolean; json?: boolean }) => {
+      const password = await readPassword(ctx, username)
+      const { s, id } = await connected(ctx, server)
+      const row = await s.mail.createAdmin(id, { username, password, superadmin: o.superadmin ?? false, domains: o.domain ?? [], active: !o.inactive })
+      if (o.json) return printJson(ctx, row)
+      ctx.io.out(`Added ${row.superadmin ? 'superadmin' : 'domain admin'} ${row.username}${row.superadmin ? '' : ` for ${row.domains.map(toUnicodeDomain).join(', ') || 'no domain yet'}`}.\n`)
+    })
+  admin
+    .command('passwd')
+    .description("set an admin's password (typed twice without echo, or from stdin)")
+    .argument('<server>', 'server name or id')
+    .argument('<username>', 'the admin')
+    .option('--json', 'print the row as JSON')
+    .action(async (server: string, username: string, o: { json?: boolean }) => {
+      const password = await readPassword(ctx, username)
+      const { s, id } = await connected(ctx, server)
+      const row = await s.mail.editAdmin(id, username, { password })
+      if (o.json) return printJson(ctx, row)
+      ctx.io.out(`Changed the password of ${row.username}.\n`)
+    })
+  admin
+    .command('domains')
+    .description('show or change the domains an admin administers, or its superadmin role')
+    .argument('<server>', 'server name or id')
+    .argument('<username>', 'the admin')
+    .option('--set <domain>', 'exactly these domains (repeat or comma-separate; "" for none)', list)
+    .option('--add <domain>', 'add domains (repeat or comma-separate)', list)
+    .option('--remove <domain>', 'remove domains (repeat or comma-separate)', list)
+    .option('--superadmin <yes|no>', 'make it a superadmin, or not', yesNo)
+    .option('--active <yes|no>', 'active', yesNo)
+    .option('--json', 'print the row as JSON')
+    .action(async (server: string, username: string, o: { set?: string[]; add?: string[]; remove?: string[]; superadmin?: boolean; active?: boolean; json?: boolean }) => {
+      const { s, id } = await connected(ctx, server)
+      const page = await s.mail.listAdmins(id, { search: username, offset: 0, limit: 1000 })
+      const current = page.rows.find((a) => a.username === username.trim().toLowerCase())
+      if (!current) throw new AppError('not-found', `The admin "${username}" does not exist.`)
+      let domains: string[] | undefined
+      if (o.set !== undefined || o.add !== undefined || o.remove !== undefined) {
+        const drop = new Set(o.remove ?? [])
+        domains = [...new Set([...(o.set ?? current.domains), ...(o.add ?? [])])].filter((d) => !drop.has(d))
+      }
+      const changed = domains !== undefined || o.superadmin !== undefined || o.active !== undefined
+      const row = changed
+        ? await s.mail.editAdmin(id, current.username, { ...(domains !== undefined ? { domains } : {}), ...(o.superadmin !== undefined ? { superadmin: o.superadmin } : {}), ...(o.active !== undefined ? { active: o.active } : {}) }, current.version)
+        : current
+      if (o.json) return printJson(ctx, row)
+      ctx.io.out(`${row.username}: ${row.superadmin ? 'superadmin (all domains)' : row.domains.map(toUnicodeDomain).join(', ') || 'no domains'}${row.active ? '' : ' (inactive)'}\n`)
+    })
+  admin
+    .command('remove')
+    .description('remove an admin and its domain links (the domains stay)')
+    .argument('<server>', 'server name or id')
+    .argument('<username>', 'the admin')
+    .option('--yes', 'do not ask')
+    .option('--json', 'print what was removed as JSON')
+    .action(async (server: string, username: string, o: { yes?: boolean; json?: boolean }) => {
+      const { s, id } = await connected(ctx, server)
+      const page = await s.mail.listAdmins(id, { search: username, offset: 0, limit: 1000 })
+      const current = page.rows.find((a) => a.username === username.trim().toLowerCase())
+      if (!current) throw new AppError('not-found', `The admin "${username}" does not exist.`)
+      await confirmDelete(ctx, { target: current.username, removed: { admin: 1, domain_admins: current.domains.length + (current.superadmin ? 1 : 0) } }, o.yes)
+      printDeleted(ctx, await s.mail.deleteAdmin(id, current.username, current.version), o.json)
     })
 
   const imp = program.command('import').description('bulk imports')

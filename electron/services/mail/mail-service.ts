@@ -19,9 +19,13 @@ import type {
   ImportResult,
   ListQuery,
   MailboxCreate,
+  MailboxCreated,
   MailboxPatch,
+  MailboxRename,
+  MailboxRenamed,
   MailboxRow,
   MailSettingsView,
+  SubfolderOutcome,
 } from '../../../shared/domain/mail'
 import { parseEncryptSetting, rateEncryptScheme } from '../../../shared/mail/password-schemes'
 import type { PostfixAdminSettings } from '../../../shared/mail/postfixadmin-settings'
@@ -36,6 +40,9 @@ import { parseMailboxCsv, toCsv } from '../../../shared/mail/mailbox-csv'
 import { importMailboxes } from './mailbox-import'
 import { hashPassword } from './passwords/hash-password'
 import { PasswordHashPool } from './passwords/password-hash-pool'
+import { createSubfolders, locateMaildir, moveMaildir, removeMaildir, subfolderNames, type RootExec } from './maildir-on-server'
+import { AppError } from '../../../shared/errors'
+import type { ExecOptions, ExecResult } from '../types'
 
 export interface MailServiceOptions {
   /** The server's database (DbService.transaction bound to the server). */
@@ -48,6 +55,8 @@ export interface MailServiceOptions {
   hash?: (password: string, encrypt: string) => Promise<string>
   /** Hashes many passwords (bulk import); default: a PasswordHashPool of worker threads, made on first use. */
   hashMany?: (passwords: string[], encrypt: string, onProgress: (done: number, total: number) => void) => Promise<string[]>
+  /** Runs argv as root on the server (doveadm for subfolders, the Maildir's removal and move); without it those steps are skipped. */
+  execAsRoot?: (serverId: string, argv: string[], opts?: ExecOptions) => Promise<ExecResult>
   /** Events to the renderer (mail.importProgress). */
   emit?: (name: 'mail.importProgress', payload: ImportProgress) => void
 }
@@ -121,7 +130,7 @@ export class MailService {
     const progress = this.progressReporter(server, opts)
     try {
       const settings = await this.o.settingsOf(server)
-      return await this.run(server, async (r) =>
+      const result = await this.run(server, async (r) =>
         importMailboxes(r.context, rows, {
           dryRun: opts.dryRun,
           hashMany: (passwords, onProgress, signal) =>
@@ -130,6 +139,9 @@ export class MailService {
           ...(opts.signal ? { signal: opts.signal } : {}),
         }),
       )
+      if (result.created === 0) return result
+      const subfolders = await this.subfolders(server, settings, result.verdicts.flatMap((v) => (v.create ? [v.create.username] : [])))
+      return subfolders ? { ...result, subfolders } : result
     } finally {
       await pool?.close()
     }
@@ -184,10 +196,93 @@ export class MailService {
 
   listMailboxes = (server: string, domain: string | undefined, q: ListQuery): Promise<Page<MailboxRow>> => this.run(server, (r) => r.mailboxes.list(domain, q))
   getMailbox = (server: string, username: string): Promise<MailboxRow> => this.run(server, (r) => r.mailboxes.require(username))
-  createMailbox = (server: string, input: MailboxCreate): Promise<MailboxRow> => this.run(server, (r) => r.mailboxes.create(input))
+  /** Creates the mailbox (one transaction), then its folders on the server ($CONF['create_mailbox_subdirs'], doveadm). */
+  async createMailbox(server: string, input: MailboxCreate): Promise<MailboxCreated> {
+    const row = await this.run(server, (r) => r.mailboxes.create(input))
+    const subfolders = await this.subfolders(server, await this.o.settingsOf(server), [row.username])
+    return subfolders ? { ...row, subfolders } : row
+  }
+
+  /** doveadm mailbox create of the configured folders for new mailboxes; undefined when none are configured. */
+  private async subfolders(server: string, settings: PostfixAdminSettings, usernames: string[]): Promise<SubfolderOutcome | undefined> {
+    const folders = subfolderNames(settings)
+    if (!folders.length || !this.o.execAsRoot || !usernames.length) return undefined
+    try {
+      return await createSubfolders(this.rootExec(server), usernames, folders)
+    } catch (e) {
+      return { folders: [], error: e instanceof Error ? e.message : String(e) }
+    }
+  }
+
+  private rootExec(server: string): RootExec {
+    const exec = this.o.execAsRoot
+    if (!exec) throw new AppError('unsupported', 'This Postdesk has no root access to the server configured.')
+    return (argv, opts) => exec(server, argv, opts)
+  }
   editMailbox = (server: string, username: string, patch: MailboxPatch, version?: string): Promise<MailboxRow> => this.run(server, (r) => r.mailboxes.edit(username, patch, version))
-  previewDeleteMailbox = (server: string, username: string): Promise<DeleteSummary> => this.run(server, (r) => r.mailboxes.deletePreview(username))
-  deleteMailbox = (server: string, username: string, version?: string): Promise<DeleteSummary> => this.run(server, (r) => r.mailboxes.delete(username, version))
+  /** What deleting the mailbox removes, and where its Maildir is on the server (with its size). */
+  async previewDeleteMailbox(server: string, username: string): Promise<DeleteSummary> {
+    const summary = await this.run(server, (r) => r.mailboxes.deletePreview(username))
+    if (!this.o.execAsRoot) return summary
+    const m = await this.getMailbox(server, username)
+    const at = await locateMaildir(this.rootExec(server), m).catch(() => null)
+    return { ...summary, maildir: at ? { ...at, removed: false } : null }
+  }
+
+  /**
+   * Deletes the mailbox's rows (one transaction, like PostfixAdmin). With deleteMaildir, then also its
+   * Maildir on the server: located before the rows go (Dovecot finds the user through them), removed
+   * after the commit, refused unless it is the mailbox's own directory.
+   */
+  async deleteMailbox(server: string, username: string, version?: string, opts: { deleteMaildir?: boolean } = {}): Promise<DeleteSummary> {
+    if (!opts.deleteMaildir) return this.run(server, (r) => r.mailboxes.delete(username, version))
+    const exec = this.rootExec(server)
+    const m = await this.getMailbox(server, username)
+    const at = await locateMaildir(exec, m)
+    const summary = await this.run(server, (r) => r.mailboxes.delete(username, version))
+    if (!at) return { ...summary, maildir: null }
+    await removeMaildir(exec, at.path, m)
+    return { ...summary, maildir: { ...at, removed: true } }
+  }
+
+  /**
+   * Renames a mailbox and/or moves it to another domain (one transaction, aliases naming it follow),
+   * and moves its Maildir on the server to where Dovecot will look for the new address: inside the
+   * transaction, so a failed move leaves the rows as they were; a failed commit moves it back.
+   */
+  async renameMailbox(server: string, username: string, to: MailboxRename, version?: string, opts: { moveMaildir?: boolean } = {}): Promise<MailboxRenamed> {
+    const move = (opts.moveMaildir ?? true) && this.o.execAsRoot !== undefined
+    const exec = move ? this.rootExec(server) : undefined
+    const old = exec ? await this.getMailbox(server, username) : undefined
+    const from = exec && old ? await locateMaildir(exec, old) : null
+    let moved: { from: string; to: string } | null = null
+    try {
+      const r = await this.run(server, async (repos) => {
+        const out = await repos.mailboxes.rename(username, to, version)
+        if (exec && from) {
+          const oldTail = out.before.maildir.replace(/^\/+|\/+$/g, '')
+          const base = from.path.replace(/\/+$/, '')
+          const root = base.endsWith(`/${oldTail}`) ? base.slice(0, -oldTail.length - 1) : base.slice(0, -`/${out.before.domain}/${out.before.localPart}`.length)
+          const tail = base.endsWith(`/${oldTail}`) ? out.after.maildir.replace(/^\/+|\/+$/g, '') : `${out.after.domain}/${out.after.localPart}`
+          const target = `${root}/${tail}`
+          await moveMaildir(exec, base, target)
+          moved = { from: base, to: target }
+        }
+        return out
+      })
+      return {
+        from: r.before.username,
+        mailbox: r.after,
+        aliasesRepointed: r.aliasesRepointed,
+        maildir: moved,
+        ...(move && !from ? { warning: `Dovecot did not find the mail of ${username} (an inactive mailbox, or none delivered yet): no Maildir was moved.` } : {}),
+      }
+    } catch (e) {
+      const m = moved as { from: string; to: string } | null
+      if (exec && m) await moveMaildir(exec, m.to, m.from).catch(() => undefined)
+      throw e
+    }
+  }
 
   listAliases = (server: string, domain: string | undefined, q: ListQuery, includeMailboxes = false): Promise<Page<AliasRow>> => this.run(server, (r) => r.aliases.list(domain, q, { includeMailboxes }))
   getAlias = (server: string, address: string): Promise<AliasRow> => this.run(server, (r) => r.aliases.require(address))

@@ -9,7 +9,7 @@ import { identifyStoredHash } from '../../../shared/mail/password-schemes'
 import { canCreateMore, checkMailboxQuota, quotaBytesToMb, quotaMbToBytes } from '../../../shared/mail/quota-and-limits'
 import { DomainRepository, searchPatterns } from './domain-repository'
 import { checkVersion, cleanTargets, duplicate, invalid, notFound, writeLog, type MailContext } from './mail-context'
-import { isAsciiKey, likeOn, rowVersion, toBool, toNumber, toText, type Row } from './mail-database'
+import { isAsciiKey, likeOn, likePattern, rowVersion, toBool, toNumber, toText, type Row } from './mail-database'
 
 const mailboxSortColumns: Record<string, string> = {
   username: 'm.username',
@@ -211,6 +211,67 @@ export class MailboxRepository {
     await this.c.q.query(`UPDATE ${t('mailbox')} SET ${[...sets, 'modified = NOW()'].join(', ')} WHERE username = ?`, [...params, current.username])
     await writeLog(this.c, current.domain, 'edit_mailbox', current.username)
     return this.require(current.username)
+  }
+
+  /**
+   * Renames a mailbox (its local part) and/or moves it to another domain, in this transaction: the
+   * mailbox row (username, local_part, domain, maildir), its own alias row, every alias whose goto
+   * names it, and its quota, quota2, vacation, vacation_notification and fetchmail rows. The new
+   * domain's limits apply as for a new mailbox. PostfixAdmin has no such operation.
+   */
+  async rename(username: string, to: { localPart?: string | undefined; domain?: string | undefined }, expectedVersion?: string): Promise<{ before: MailboxRow; after: MailboxRow; aliasesRepointed: number }> {
+    const current = await this.require(username, { lock: true })
+    checkVersion('mailbox', current.username, expectedVersion, current)
+    const localPart = (to.localPart ?? current.localPart).trim().toLowerCase()
+    const domainName = normalizeDomain(to.domain ?? current.domain)
+    const addrErr = checkMailboxAddress(localPart, domainName)
+    if (addrErr) throw invalid('localPart', addrErr, `"${localPart}@${domainName}" is not a valid mailbox address.`)
+    const next = `${localPart}@${domainName}`
+    if (next === current.username) throw invalid('localPart', 'same-address', `${next} is already this mailbox's address; nothing changed.`)
+    const { t } = this.c.tables
+    const s = this.c.settings
+    if ((await this.c.q.query<Row[]>(`SELECT address FROM ${t('alias')} WHERE address = ? FOR UPDATE`, [next])).length) throw duplicate('address', next, 'address-exists')
+    if ((await this.c.q.query<Row[]>(`SELECT username FROM ${t('mailbox')} WHERE username = ? FOR UPDATE`, [next])).length) throw duplicate('mailbox', next)
+    if (domainName !== current.domain) {
+      const domain = await new DomainRepository(this.c).require(domainName, { lock: true })
+      if (!canCreateMore(domain.mailboxes, domain.mailboxCount)) {
+        throw invalid('domain', domain.mailboxes < 0 ? 'mailboxes-disabled' : 'mailbox-limit', `The domain ${domain.domain} allows ${domain.mailboxes < 0 ? 'no' : `at most ${domain.mailboxes}`} mailboxes (it has ${domain.mailboxCount}).`, {
+          limit: domain.mailboxes,
+          count: domain.mailboxCount,
+        })
+      }
+      await this.checkQuota(current.quotaMb, domain, current.username)
+    }
+    const maildir = maildirFor(localPart, domainName, s)
+    await this.c.q.query(`UPDATE ${t('mailbox')} SET username = ?, local_part = ?, domain = ?, maildir = ?, modified = NOW() WHERE username = ?`, [next, localPart, domainName, maildir, current.username])
+    // its own alias row: address, domain, and itself in goto
+    const own = await this.c.q.query<Row[]>(`SELECT goto FROM ${t('alias')} WHERE address = ?`, [current.username])
+    if (own[0]) {
+      const goto = splitGoto(toText(own[0].goto)).map((g) => (g === current.username ? next : g))
+      await this.c.q.query(`UPDATE ${t('alias')} SET address = ?, domain = ?, goto = ?, modified = NOW() WHERE address = ?`, [next, domainName, joinGoto(goto), current.username])
+    } else {
+      await this.c.q.query(`INSERT INTO ${t('alias')} (address, goto, domain, created, modified, active) VALUES (?, ?, ?, NOW(), NOW(), ?)`, [next, next, domainName, current.active ? 1 : 0])
+    }
+    // every other alias naming it (goto is comma-joined: match by LIKE, then compare exactly)
+    const naming = await this.c.q.query<Row[]>(`SELECT address, domain, goto FROM ${t('alias')} WHERE address <> ? AND goto LIKE ? FOR UPDATE`, [next, likePattern(current.username)])
+    let repointed = 0
+    for (const a of naming) {
+      const goto = splitGoto(toText(a.goto))
+      if (!goto.includes(current.username)) continue
+      const updated = [...new Set(goto.map((g) => (g === current.username ? next : g)))]
+      await this.c.q.query(`UPDATE ${t('alias')} SET goto = ?, modified = NOW() WHERE address = ?`, [joinGoto(updated), toText(a.address)])
+      await writeLog(this.c, toText(a.domain), 'edit_alias', `${toText(a.address)}: ${current.username} -> ${next}`)
+      repointed++
+    }
+    await this.c.q.query(`UPDATE ${t('quota')} SET username = ? WHERE username = ?`, [next, current.username])
+    await this.c.q.query(`UPDATE ${t('quota2')} SET username = ? WHERE username = ?`, [next, current.username])
+    await this.c.q.query(`UPDATE ${t('vacation')} SET email = ?, domain = ? WHERE email = ?`, [next, domainName, current.username])
+    await this.c.q.query(`UPDATE ${t('vacation_notification')} SET on_vacation = ? WHERE on_vacation = ?`, [next, current.username])
+    if ((await this.c.tables.columnsOf(this.c.q, 'fetchmail')).has('domain')) await this.c.q.query(`UPDATE ${t('fetchmail')} SET mailbox = ?, domain = ? WHERE mailbox = ?`, [next, domainName, current.username])
+    else await this.c.q.query(`UPDATE ${t('fetchmail')} SET mailbox = ? WHERE mailbox = ?`, [next, current.username])
+    await writeLog(this.c, current.domain, 'edit_mailbox', `${current.username} -> ${next}`)
+    if (domainName !== current.domain) await writeLog(this.c, domainName, 'edit_mailbox', `${current.username} -> ${next}`)
+    return { before: current, after: await this.require(next), aliasesRepointed: repointed }
   }
 
   private async cascadeCounts(username: string): Promise<Record<string, number>> {
