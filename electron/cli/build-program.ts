@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import type { CliContext } from './cli-context'
 import { registerAllowlist, registerBlock } from './commands/allowlist'
+import { registerConfig } from './commands/config'
 import { registerDbCheck } from './commands/db-check'
 import { registerFacts } from './commands/facts'
 import { registerMail } from './commands/mail'
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext, version: string): Command {
   registerService(program, ctx)
   registerQueue(program, ctx)
   registerStatus(program, ctx)
+  registerConfig(program, ctx)
   registerLint(program, { out: (s) => ctx.io.out(s), err: (s) => ctx.io.err(s), cwd: () => process.cwd(), setExitCode: ctx.setExitCode })
   registerAllowlist(program, ctx)
   registerBlock(program, ctx)

@@ -4,6 +4,7 @@ import { CallRegistry } from './calls/call-registry'
 import { DbService, profileDbOverride } from './db/db-service'
 import { ScriptFactsService } from './facts/facts-service'
 import { FirewallService } from './firewall/firewall-service'
+import { ConfigInstaller } from './config/push/config-installer'
 import { ConfigWorkspace } from './config/workspace/config-workspace-service'
 import { freshRunner, remoteRunner } from './firewall/fresh-runner'
 import { JsonlActivityJournal } from './journal/activity-journal'
@@ -145,6 +146,8 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
       emit: o.emit,
       actor: `${env['USER'] || env['USERNAME'] || safeUserName()}@${hostname()}`,
       facts,
+      // The workspace journals each push with its author and snapshot; the installer only does the server side.
+      installer: new ConfigInstaller({ connections, configBackups, actor: `${env['USER'] || env['USERNAME'] || safeUserName()}@${hostname()}` }),
       // The Apache file of PostfixAdmin's allowlist block, as the firewall area knows it.
       apacheConfOf: async (id) => {
         const a = (await firewall?.get(id))?.apache

@@ -106,7 +106,7 @@ export class ConfigWorkspace implements ConfigWorkspaceService {
       const f = this.needFile(st, path)
       const m = maskSecrets(path, f.meta.kind, text, { passwordMap: f.meta.passwordMap === true })
       // A real value typed where a placeholder was: it goes to the secret store, the file keeps the placeholder.
-      const changedSecrets = await this.storeSecrets(id, m.secrets)
+      const changedSecrets = await this.saveLocalSecrets(id, m.secrets)
       const local = await this.store(id).putText(m.text)
       const next: FileState = {
         ...f,
@@ -128,6 +128,12 @@ export class ConfigWorkspace implements ConfigWorkspaceService {
       const f = this.needFile(st, path)
       if (!f.base) throw new AppError('conflict', `${path} is not on the server; there is no pulled version to go back to.`)
       const text = await this.store(id).getText(f.base)
+      // Secrets typed since the base go back to the server's values.
+      for (const name of f.localSecrets ?? []) {
+        const base = await this.deps.secrets.get(baseSlot(id, name), CONFIG_SECRET_KIND)
+        if (base !== undefined) await this.deps.secrets.set(secretSlot(id, name), CONFIG_SECRET_KIND, base)
+        await this.deps.secrets.delete(baseSlot(id, name), CONFIG_SECRET_KIND)
+      }
       const { localSecrets: _l, ...rest } = f
       const next: FileState = { ...rest, local: f.base, conflict: false, size: Buffer.byteLength(text), hasSecrets: placeholderNames(text).length > 0 }
       st.files[path] = next
@@ -188,7 +194,7 @@ export class ConfigWorkspace implements ConfigWorkspaceService {
       const author = await this.author(id, disc.capture)
       this.progress(id, 'pull', 'store', `Storing ${disc.files.length} files…`, 0.8)
       const { masked, secrets } = this.maskAll(disc)
-      await this.storeSecrets(id, secrets)
+      await this.takeServerSecrets(id, secrets, prev)
       const capture = scrubCapture(disc.capture, secrets)
       const catalogues = await s.putText(JSON.stringify(capture))
       const files: Record<string, FileState> = {}
@@ -295,17 +301,16 @@ export class ConfigWorkspace implements ConfigWorkspaceService {
     const { masked, secrets } = this.maskAll(disc)
     const out: MergeFile[] = []
     const newOnServer: string[] = []
-    // Secrets: a value the server changed is taken unless the user set that secret locally (then it is a conflict).
+    // Secrets: a value the server changed is taken, unless the user typed that secret locally: then it
+    // is a conflict when the server changed it too (its base differs), else the local value stays.
     const secretConflicts = new Set<string>()
-    const take = new Map<string, string>()
     for (const [name, value] of secrets) {
-      const stored = await this.deps.secrets.get(secretSlot(id, name), CONFIG_SECRET_KIND)
-      if (stored === value) continue
       const owner = Object.entries(st.files).find(([, f]) => f.localSecrets?.includes(name))
-      if (stored !== undefined && owner) secretConflicts.add(owner[0])
-      else take.set(name, value)
+      if (!owner) continue
+      const base = await this.deps.secrets.get(baseSlot(id, name), CONFIG_SECRET_KIND)
+      if (base !== undefined && base !== value) secretConflicts.add(owner[0])
     }
-    await this.storeSecrets(id, take)
+    await this.takeServerSecrets(id, secrets, st)
     for (const [path, r] of masked) {
       const f = st.files[path]
       if (!f) {
@@ -435,7 +440,10 @@ export class ConfigWorkspace implements ConfigWorkspaceService {
     }
     for (const p of paths) {
       const f = st.files[p]
-      if (f) st.files[p] = { ...f, base: f.local, remote: f.local, localSecrets: [] }
+      if (!f) continue
+      for (const name of f.localSecrets ?? []) await this.deps.secrets.delete(baseSlot(id, name), CONFIG_SECRET_KIND)
+      const { localSecrets: _l, ...rest } = f
+      st.files[p] = { ...rest, base: f.local, remote: f.local }
     }
     const rec = await this.snapshot(id, kind, author, message || (kind === 'rollback' ? 'Rollback' : 'Push'), await this.localSnapshotFiles(id, st), st.catalogues, paths)
     st.baseSnapshot = rec.id
@@ -475,16 +483,37 @@ export class ConfigWorkspace implements ConfigWorkspaceService {
     return { masked, secrets }
   }
 
-  /** Puts new or changed values in the encrypted store; returns the names that changed. */
-  private async storeSecrets(id: string, secrets: ReadonlyMap<string, string>): Promise<string[]> {
+  /**
+   * The server's values (pull, compare): they become the values to push, except for secrets the user
+   * typed locally since the base, whose server value is only remembered as their base.
+   */
+  private async takeServerSecrets(id: string, secrets: ReadonlyMap<string, string>, st: WorkspaceState | null): Promise<void> {
+    const typed = new Set(Object.values(st?.files ?? {}).flatMap((f) => f.localSecrets ?? []))
+    for (const [name, value] of secrets) {
+      if (typed.has(name)) {
+        await this.setIfChanged(baseSlot(id, name), value)
+        continue
+      }
+      await this.setIfChanged(secretSlot(id, name), value)
+      await this.deps.secrets.delete(baseSlot(id, name), CONFIG_SECRET_KIND)
+    }
+  }
+
+  /** Values typed in the editor: stored, the previous (server's) value kept as their base for a revert. */
+  private async saveLocalSecrets(id: string, secrets: ReadonlyMap<string, string>): Promise<string[]> {
     const changed: string[] = []
     for (const [name, value] of secrets) {
-      const slot = secretSlot(id, name)
-      if ((await this.deps.secrets.get(slot, CONFIG_SECRET_KIND)) === value) continue
-      await this.deps.secrets.set(slot, CONFIG_SECRET_KIND, value)
+      const current = await this.deps.secrets.get(secretSlot(id, name), CONFIG_SECRET_KIND)
+      if (current === value) continue
+      if (current !== undefined && (await this.deps.secrets.get(baseSlot(id, name), CONFIG_SECRET_KIND)) === undefined) await this.deps.secrets.set(baseSlot(id, name), CONFIG_SECRET_KIND, current)
+      await this.deps.secrets.set(secretSlot(id, name), CONFIG_SECRET_KIND, value)
       changed.push(name)
     }
     return changed
+  }
+
+  private async setIfChanged(slot: string, value: string): Promise<void> {
+    if ((await this.deps.secrets.get(slot, CONFIG_SECRET_KIND)) !== value) await this.deps.secrets.set(slot, CONFIG_SECRET_KIND, value)
   }
 
   private async secretValues(id: string, st: WorkspaceState): Promise<Map<string, string>> {
@@ -591,6 +620,8 @@ export class ConfigWorkspace implements ConfigWorkspaceService {
 
 /** Config secrets live in the secret store under `SERVER/config/NAME` (removed with the server's other secrets). */
 const secretSlot = (id: string, name: string) => `${id}/config/${name}`
+/** The server's value of a secret the user changed locally (what a revert puts back). */
+const baseSlot = (id: string, name: string) => `${id}/config-base/${name}`
 
 function toFile(path: string, f: FileState): WorkspaceFile {
   return {
