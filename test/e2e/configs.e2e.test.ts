@@ -1,0 +1,161 @@
+// The configs area in the real renderer (Chromium) over the real preload, IPC and services, against the
+// test mail server: pull, cut the connection, edit main.cf in the CodeMirror editor, see the offline
+// linter's marker, view the diff against the pulled file, reconnect, validate on the server (push with
+// validateOnly: staged and checked by postconf/doveconf, nothing installed) and read the server's
+// verdict. English, then Japanese. The server's main.cf is byte-identical afterwards.
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConnection } from '../integration/support/vps'
+import { openApp, type App } from './support/app'
+
+const conn = loadConnection()
+const MAIN_CF = '/etc/postfix/main.cf'
+// Unknown to Postfix: the offline linter flags it (with "did you mean"), postconf warns about it.
+const BOGUS = 'smtpd_helo_restrictons'
+
+describe('configs: pull, edit offline, lint, diff, reconnect, validate on the server', () => {
+  let app: App
+  let id = ''
+  const serverMainCf = readFileSync(MAIN_CF)
+  const state = () => app.page.getByTestId('connection-state').getAttribute('data-state')
+
+  const openConfigs = async () => {
+    await app.page.evaluate(`location.hash = '#/servers/${id}/configs'`)
+    await app.page.getByTestId('configs-view').waitFor()
+  }
+  const openMainCf = async () => {
+    await app.page.locator(`[data-testid="config-file"][data-path="${MAIN_CF}"]`).click()
+    await app.page.locator(`[data-testid="config-editor"][data-path="${MAIN_CF}"] .cm-content`).waitFor()
+  }
+  /** Types a line at the end of main.cf in the editor (as a person would: click, Ctrl+End, type). */
+  const typeAtEnd = async (line: string) => {
+    const content = app.page.locator('[data-testid="config-editor"] .cm-content')
+    await content.click()
+    // main.cf ends with a line break: the cursor lands on the empty last line.
+    await app.page.keyboard.press('Control+End')
+    await app.page.keyboard.type(line, { delay: 5 })
+    await app.page.keyboard.press('Enter')
+    // close the completion popup, if the name opened one
+    await app.page.keyboard.press('Escape')
+  }
+
+  beforeAll(async () => {
+    app = await openApp()
+    const p = await app.harness.services.profiles.add({ name: 'Configs VPS', host: conn.host, port: conn.port, user: conn.user, keyPath: conn.keyPath })
+    id = p.id
+    await app.harness.services.connections.connect(id, { acceptFingerprint: conn.hostKeySha256 })
+    await app.page.reload()
+  })
+  afterAll(async () => {
+    await app?.close()
+  })
+
+  it('pulls, edits main.cf with the connection cut, shows the lint marker and the diff, then validates on the server (en)', async () => {
+    const { page } = app
+    await openConfigs()
+    await page.getByTestId('config-never-pulled').waitFor()
+    await page.getByTestId('config-pull').click()
+    await page.locator(`[data-testid="config-file"][data-path="${MAIN_CF}"]`).waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('config-changed-count').textContent()).toContain('Files changed since pull: 0')
+    expect(await page.getByTestId('config-catalogues').textContent()).toMatch(/Postfix \d+\.\d+/)
+    const owners = await page.locator('.cfg-files-owner').allTextContents()
+    expect(owners).toContain('Postfix')
+    expect(owners).toContain('Dovecot')
+
+    // Cut the connection: everything below works offline.
+    await app.harness.services.connections.disconnect(id)
+    await expect.poll(state).toBe('offline')
+    await page.getByTestId('config-offline').waitFor()
+    expect(await page.getByTestId('config-pull').isDisabled()).toBe(true)
+
+    await openMainCf()
+    await typeAtEnd(`${BOGUS} = permit_mynetworks`)
+    // The offline linter (in its worker) marks the unknown name in the editor and lists it below.
+    await page.locator('[data-testid="config-editor"] .cm-lintRange').first().waitFor({ timeout: 10_000 })
+    const finding = page.getByTestId('config-finding').filter({ hasText: BOGUS })
+    await finding.first().waitFor()
+    expect(await finding.first().textContent()).toMatch(/line \d+:1/)
+    // Hover on the name of a known parameter shows its default and this server's value.
+    await page.locator('[data-testid="config-editor"] .cm-line', { hasText: /^myhostname\s*=/ }).first().locator('span').first().hover()
+    const hover = page.getByTestId('config-hover')
+    await hover.waitFor({ timeout: 5_000 })
+    expect(await hover.textContent()).toContain('On this server')
+    await app.shot('configs-01-offline-lint-en')
+    await page.mouse.move(0, 0)
+
+    // Save (Ctrl+S) while offline: the workspace counts one changed file.
+    await page.locator('[data-testid="config-editor"] .cm-content').click()
+    await page.keyboard.press('Control+s')
+    await expect.poll(() => page.getByTestId('config-changed-count').textContent()).toContain('Files changed since pull: 1')
+    expect(await page.locator(`[data-testid="config-file"][data-path="${MAIN_CF}"]`).getAttribute('data-state')).toBe('modified')
+
+    // The diff against the pulled version: side by side, then unified.
+    await page.getByTestId('config-tab-diff').click()
+    await page.locator('[data-testid="config-diff"][data-mode="split"] .cm-mergeView').waitFor()
+    await expect.poll(() => page.locator('[data-testid="config-diff"] .cm-changedLine', { hasText: BOGUS }).count()).toBeGreaterThan(0)
+    await app.shot('configs-02-diff-split-en')
+    await page.getByTestId('diff-unified').click()
+    await page.locator('[data-testid="config-diff"][data-mode="unified"]').waitFor()
+    await expect.poll(() => page.locator('[data-testid="config-diff"] .cm-changedLine', { hasText: BOGUS }).count()).toBeGreaterThan(0)
+    await app.shot('configs-03-diff-unified-en')
+
+    // Reconnect, validate on the server, read its verdict.
+    await page.getByTestId('config-connect').click()
+    await expect.poll(state, { timeout: 30_000 }).toBe('connected')
+    await page.getByTestId('config-validate').click()
+    const dialog = page.getByTestId('config-push-dialog')
+    await dialog.waitFor()
+    expect(await dialog.getByTestId('push-file').first().textContent()).toContain(MAIN_CF)
+    expect(await dialog.getByTestId('push-file').first().textContent()).toContain('+1')
+    await app.shot('configs-04-validate-dialog-en')
+    await page.getByTestId('push-confirm').click()
+    const verdict = page.getByTestId('config-verdict')
+    await verdict.waitFor({ timeout: 90_000 })
+    const tools = await verdict.getByTestId('verdict-tool').allTextContents()
+    expect(tools.join(' ')).toMatch(/postconf/)
+    // postconf's own words about the unknown parameter reach the user.
+    expect(await verdict.textContent()).toContain(BOGUS)
+    await app.shot('configs-05-verdict-en')
+    // Validation installs nothing.
+    expect(readFileSync(MAIN_CF).equals(serverMainCf)).toBe(true)
+  }, 240_000)
+
+  it('the same journey in Japanese, then the edit is reverted', async () => {
+    const { page } = app
+    await app.harness.services.settings.set({ locale: 'ja' })
+    await page.reload()
+    await openConfigs()
+    await openMainCf()
+    await app.harness.services.connections.disconnect(id)
+    await expect.poll(state).toBe('offline')
+    await typeAtEnd('smtpd_banner_x = $myhostname ESMTP')
+    await page.locator('[data-testid="config-editor"] .cm-lintRange').first().waitFor({ timeout: 10_000 })
+    await page.getByTestId('config-finding').filter({ hasText: 'smtpd_banner_x' }).first().waitFor()
+    expect(await page.getByTestId('config-findings').textContent()).toMatch(/行 \d+ 列|\d+ 行/)
+    expect(await page.getByTestId('config-offline').textContent()).toContain('未接続')
+    await app.shot('configs-06-offline-lint-ja')
+    await page.keyboard.press('Control+s')
+    await page.getByTestId('config-tab-diff').click()
+    await page.locator('[data-testid="config-diff"] .cm-mergeView, [data-testid="config-diff"] .cm-editor').first().waitFor()
+    await app.shot('configs-07-diff-ja')
+    await page.getByTestId('config-connect').click()
+    await expect.poll(state, { timeout: 30_000 }).toBe('connected')
+    await page.getByTestId('config-validate').click()
+    await page.getByTestId('push-confirm').click()
+    const verdict = page.getByTestId('config-verdict')
+    await verdict.waitFor({ timeout: 90_000 })
+    expect(await verdict.textContent()).toMatch(/サーバーのツール/)
+    await app.shot('configs-08-verdict-ja')
+
+    // Revert main.cf to the pulled version (confirmed first): the workspace is clean again.
+    await page.getByTestId('config-tab-editor').click()
+    await page.getByTestId('config-revert').click()
+    await page.getByTestId('confirm-accept').click()
+    await expect.poll(() => page.getByTestId('config-changed-count').textContent()).toContain('取得後に変更したファイル: 0')
+    expect(readFileSync(MAIN_CF).equals(serverMainCf)).toBe(true)
+  }, 240_000)
+
+  it('ran without console errors or CSP violations', () => {
+    expect(app.consoleErrors.filter((e) => !e.includes("WebSocket connection to 'ws://__ipc/'"))).toEqual([])
+  })
+})
