@@ -19,15 +19,26 @@ function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
 /** Latin-1 (one char per byte): what Perl sees, for exact pflogsumm parity. */
 export function decodeLatin1(bytes: Uint8Array, start: number, end: number): string {
   let out = ''
+  if (end - start <= 24) {
+    for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]!)
+    return out
+  }
   for (let i = start; i < end; i += 8192) {
-    out += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(end, i + 8192))))
+    out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[])
   }
   return out
 }
 
-export class LineSplitter {
+/** One line as bytes [start, end) of `bytes` (valid only during the call: the buffer may be reused). */
+export type ByteLineSink = (bytes: Uint8Array, start: number, end: number, truncated: boolean) => void
+
+/**
+ * The splitter itself, on bytes: each line is handed on in place, as a range of the chunk it is in
+ * (a line cut across chunks is first copied together), so a reader that wants only a few fields
+ * (the pflogsumm counter) never makes a string of the line.
+ */
+export class ByteLineSplitter {
   private readonly max: number
-  private readonly decode: (bytes: Uint8Array, start: number, end: number) => string
   private pending: Uint8Array[] = []
   private pendingBytes = 0
   private dropping = false
@@ -37,47 +48,42 @@ export class LineSplitter {
   droppedBytes = 0
 
   constructor(
-    private readonly sink: LineSink,
-    opts: LineSplitterOptions = {},
+    private readonly sink: ByteLineSink,
+    opts: { maxLineBytes?: number } = {},
   ) {
     this.max = opts.maxLineBytes ?? 1 << 20
-    this.decode = opts.decode ?? decodeUtf8
   }
 
-  push(chunk: Uint8Array): void {
-    const n = chunk.length
-    let pos = 0
+  /** Chunk bytes [from, to) (default: all of it). The chunk may be reused by the caller after the call. */
+  push(chunk: Uint8Array, from = 0, to = chunk.length): void {
+    let pos = from
     if (this.pendingBytes > 0 || this.dropping) {
-      const nl = chunk.indexOf(10)
-      if (nl < 0) {
-        this.hold(chunk, 0, n)
+      const nl = chunk.indexOf(10, pos)
+      if (nl < 0 || nl >= to) {
+        this.hold(chunk, pos, to)
         return
       }
-      this.hold(chunk, 0, nl)
+      this.hold(chunk, pos, nl)
       this.flushPending()
       pos = nl + 1
     }
-    // each line is decoded on its own: a kept substring of one line then keeps only that line alive
+    const max = this.max
     for (;;) {
       const nl = chunk.indexOf(10, pos)
-      if (nl < 0) break
-      this.emitOne(chunk, pos, nl)
+      if (nl < 0 || nl >= to) break
+      if (nl - pos <= max) this.out(chunk, pos, nl, false)
+      else {
+        this.droppedBytes += nl - pos - max
+        this.out(chunk, pos, pos + max, true)
+      }
       pos = nl + 1
     }
-    if (pos < n) this.hold(chunk, pos, n)
+    if (pos < to) this.hold(chunk, pos, to)
   }
 
   /** The input ended: a last line without LF is still a line. */
   end(): void {
     if (this.pendingBytes > 0 || this.dropping) this.flushPending()
-  }
-
-  private emitOne(chunk: Uint8Array, start: number, end: number): void {
-    if (end - start <= this.max) this.out(this.decode(chunk, start, end), false)
-    else {
-      this.droppedBytes += end - start - this.max
-      this.out(this.decode(chunk, start, start + this.max), true)
-    }
   }
 
   private hold(chunk: Uint8Array, start: number, end: number): void {
@@ -88,7 +94,8 @@ export class LineSplitter {
     const room = this.max - this.pendingBytes
     const take = Math.min(room, end - start)
     if (take > 0) {
-      this.pending.push(chunk.slice(start, start + take))
+      // a copy (Uint8Array's slice, also for a Buffer): the caller may reuse its chunk
+      this.pending.push(Uint8Array.prototype.slice.call(chunk, start, start + take))
       this.pendingBytes += take
     }
     if (end - start > take) {
@@ -98,22 +105,57 @@ export class LineSplitter {
   }
 
   private flushPending(): void {
-    const buf = new Uint8Array(this.pendingBytes)
-    let o = 0
-    for (const part of this.pending) {
-      buf.set(part, o)
-      o += part.length
+    let buf: Uint8Array
+    if (this.pending.length === 1) buf = this.pending[0]!
+    else {
+      buf = new Uint8Array(this.pendingBytes)
+      let o = 0
+      for (const part of this.pending) {
+        buf.set(part, o)
+        o += part.length
+      }
     }
     const truncated = this.dropping
     this.pending = []
     this.pendingBytes = 0
     this.dropping = false
-    this.out(this.decode(buf, 0, buf.length), truncated)
+    this.out(buf, 0, buf.length, truncated)
   }
 
-  private out(line: string, truncated: boolean): void {
+  private out(bytes: Uint8Array, start: number, end: number, truncated: boolean): void {
     this.lines++
     if (truncated) this.truncatedLines++
-    this.sink(line, truncated)
+    this.sink(bytes, start, end, truncated)
+  }
+}
+
+/** Lines as strings: each decoded on its own, so a kept substring of one line keeps only that line alive. */
+export class LineSplitter {
+  private readonly bytes: ByteLineSplitter
+
+  constructor(sink: LineSink, opts: LineSplitterOptions = {}) {
+    const decode = opts.decode ?? decodeUtf8
+    this.bytes = new ByteLineSplitter((b, s, e, t) => sink(decode(b, s, e), t), opts)
+  }
+
+  push(chunk: Uint8Array): void {
+    this.bytes.push(chunk)
+  }
+
+  /** The input ended: a last line without LF is still a line. */
+  end(): void {
+    this.bytes.end()
+  }
+
+  get lines(): number {
+    return this.bytes.lines
+  }
+
+  get truncatedLines(): number {
+    return this.bytes.truncatedLines
+  }
+
+  get droppedBytes(): number {
+    return this.bytes.droppedBytes
   }
 }

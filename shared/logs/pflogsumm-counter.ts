@@ -4,8 +4,14 @@
 // (the queue id is the first token after the first ": ", a cleanup line counts wherever the action
 // word appears, a size of "0" does not stop a second from=/size= line, …). The expressions are
 // replaced by forward scans that stop where Perl's backtracking would fail, so a line costs linear time.
-// Strings are taken as Perl takes bytes: feed lines decoded as latin1 for byte-exact results
-// (UTF-8 decoding gives the same totals unless addresses or host names contain non-ASCII bytes).
+//
+// The counter reads bytes, as Perl does: addBytes() takes a line in place inside a larger buffer (a
+// read chunk) and scans it without making a string of it; only what the totals keep is decoded (a
+// queue id for the map, a client, a sender or recipient address), byte for byte (latin1), so the
+// totals are pflogsumm's exactly whatever the encoding. addLine() takes a string (ASCII as is, other
+// text as UTF-8 bytes), e.g. a line rebuilt from a journald record.
+
+import { decodeLatin1 } from './line-splitter'
 
 /** pflogsumm's own labels, in the order it prints them. */
 export const PFLOGSUMM_LABELS = [
@@ -17,9 +23,14 @@ export const PFLOGSUMM_LABELS = [
 export type PflogsummLabel = (typeof PFLOGSUMM_LABELS)[number]
 export type PflogsummTotals = Record<PflogsummLabel, number>
 
+/** Bytes [start, end) as a string of one char per byte (latin1). */
+export type ByteDecoder = (bytes: Uint8Array, start: number, end: number) => string
+
 export interface PflogsummOptions {
   /** pflogsumm's --syslog-name (taken literally): tags `NAME/daemon` count besides `postfix/daemon`. */
   syslogName?: string
+  /** Latin-1 decoder for the few slices kept (Node: Buffer's latin1Slice; default: a portable one). */
+  decode?: ByteDecoder
 }
 
 type RejectType = 'reject' | 'reject_warning' | 'hold' | 'discard'
@@ -30,39 +41,136 @@ const enum Cmd { Other, Cleanup, Master, Smtpd, Postscreen, Pickup }
 /** What the queue id token is, when it is one of the words pflogsumm's main loop tests. */
 const enum QidWord { None, Problem, Reject, RejectWarning, Hold, Discard }
 
-/** Cmd of s[start, end) without taking the substring. */
-function commandOf(s: string, start: number, end: number): Cmd {
+function ascii(s: string): Uint8Array {
+  const a = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) a[i] = s.charCodeAt(i)
+  return a
+}
+
+const W = {
+  postfix: ascii('postfix'),
+  script: ascii('-script'),
+  smtps: ascii('/smtps/'),
+  submission: ascii('/submission/'),
+  smtpd: ascii('smtpd'),
+  master: ascii('master'),
+  pickup: ascii('pickup'),
+  cleanup: ascii('cleanup'),
+  postscreen: ascii('postscreen'),
+  hold: ascii('hold'),
+  fatal: ascii('fatal'),
+  panic: ascii('panic'),
+  reject: ascii('reject'),
+  warning: ascii('warning'),
+  discard: ascii('discard'),
+  rejectWarning: ascii('reject_warning'),
+  milterReject: ascii('milter-reject'),
+  solarisId: ascii(': [ID '),
+  from: ascii('from=<'),
+  commaSize: ascii(', size='),
+  to: ascii('to=<'),
+  origTo: ascii('orig_to=<'),
+  relay: ascii('relay='),
+  connUse: ascii('conn_use='),
+  delay: ascii('delay='),
+  delays: ascii('delays='),
+  dsn: ascii('dsn='),
+  status: ascii('status='),
+  sent: ascii('sent'),
+  deferred: ascii('deferred'),
+  bounced: ascii('bounced'),
+  forwardedAs: ascii('forwarded as '),
+  cleanupBracket: ascii('/cleanup['),
+  header: ascii('header '),
+  body: ascii('body '),
+  eom: ascii('END-OF-MESSAGE '),
+  client: ascii(': client='),
+  bracketColon: ascii(']: '),
+  rejectWarningColon: ascii('reject_warning: '),
+  rejectColon: ascii('reject: '),
+  holdColon: ascii('hold: '),
+  discardColon: ascii('discard: '),
+  sender: ascii(': sender='),
+  uid: ascii(': uid='),
+}
+
+/**
+ * The words looked for anywhere in a line. One pass over the line (scanLine) notes where each first
+ * occurs; the rare second look-up (when the first occurrence did not match) scans on from there.
+ */
+const enum N { SolarisId, Client, From, To, RejectWarning, Reject, Hold, Discard, Header, Body, Eom, Sender, Uid }
+const NEEDLES: readonly Uint8Array[] = [
+  W.solarisId, W.client, W.from, W.to,
+  ascii(': reject_warning: '), ascii(': reject: '), ascii(': hold: '), ascii(': discard: '),
+  ascii(': header '), ascii(': body '), ascii(': END-OF-MESSAGE '), W.sender, W.uid,
+]
+const SMTPD_ACTIONS: readonly [N, RejectType][] = [[N.RejectWarning, 'reject_warning'], [N.Reject, 'reject'], [N.Hold, 'hold'], [N.Discard, 'discard']]
+const CLEANUP_STAGES: readonly N[] = [N.Header, N.Body, N.Eom]
+
+/** b[i] inside the line (i < e), or -1 past its end. */
+function at(b: Uint8Array, e: number, i: number): number {
+  return i < e ? b[i]! : -1
+}
+
+/** Does b[i, e) start with w? */
+function has(b: Uint8Array, e: number, i: number, w: Uint8Array): boolean {
+  const n = w.length
+  if (i + n > e) return false
+  for (let k = 0; k < n; k++) if (b[i + k] !== w[k]) return false
+  return true
+}
+
+/** First index >= from of w inside b[.., e), or -1. */
+function find(b: Uint8Array, e: number, from: number, w: Uint8Array): number {
+  const n = w.length
+  const w0 = w[0]!
+  const last = e - n
+  for (let i = from; i <= last; i++) {
+    if (b[i] !== w0) continue
+    let k = 1
+    while (k < n && b[i + k] === w[k]) k++
+    if (k === n) return i
+  }
+  return -1
+}
+
+/** First index >= from of byte c inside b[.., e), or -1. */
+function findByte(b: Uint8Array, e: number, from: number, c: number): number {
+  for (let i = from; i < e; i++) if (b[i] === c) return i
+  return -1
+}
+
+/** First index >= from of the two bytes c0 c1 inside b[.., e), or -1. */
+function find2(b: Uint8Array, e: number, from: number, c0: number, c1: number): number {
+  const last = e - 1
+  for (let i = from; i < last; i++) if (b[i] === c0 && b[i + 1] === c1) return i
+  return -1
+}
+
+/** Cmd of b[start, end). */
+function commandOf(b: Uint8Array, start: number, end: number): Cmd {
   switch (end - start) {
-    case 5: return s.startsWith('smtpd', start) ? Cmd.Smtpd : Cmd.Other
-    case 6: return s.startsWith('master', start) ? Cmd.Master : s.startsWith('pickup', start) ? Cmd.Pickup : Cmd.Other
-    case 7: return s.startsWith('cleanup', start) ? Cmd.Cleanup : Cmd.Other
-    case 10: return s.startsWith('postscreen', start) ? Cmd.Postscreen : Cmd.Other
+    case 5: return has(b, end, start, W.smtpd) ? Cmd.Smtpd : Cmd.Other
+    case 6: return has(b, end, start, W.master) ? Cmd.Master : has(b, end, start, W.pickup) ? Cmd.Pickup : Cmd.Other
+    case 7: return has(b, end, start, W.cleanup) ? Cmd.Cleanup : Cmd.Other
+    case 10: return has(b, end, start, W.postscreen) ? Cmd.Postscreen : Cmd.Other
     default: return Cmd.Other
   }
 }
 
-/** QidWord of s[start, end) without taking the substring. */
-function qidWordOf(s: string, start: number, end: number): QidWord {
+/** QidWord of b[start, end). */
+function qidWordOf(b: Uint8Array, start: number, end: number): QidWord {
   switch (end - start) {
-    case 4: return s.startsWith('hold', start) ? QidWord.Hold : QidWord.None
-    case 5: return s.startsWith('fatal', start) || s.startsWith('panic', start) ? QidWord.Problem : QidWord.None
-    case 6: return s.startsWith('reject', start) ? QidWord.Reject : QidWord.None
-    case 7: return s.startsWith('warning', start) ? QidWord.Problem : s.startsWith('discard', start) ? QidWord.Discard : QidWord.None
-    case 14: return s.startsWith('reject_warning', start) ? QidWord.RejectWarning : QidWord.None
+    case 4: return has(b, end, start, W.hold) ? QidWord.Hold : QidWord.None
+    case 5: return has(b, end, start, W.fatal) || has(b, end, start, W.panic) ? QidWord.Problem : QidWord.None
+    case 6: return has(b, end, start, W.reject) ? QidWord.Reject : QidWord.None
+    case 7: return has(b, end, start, W.warning) ? QidWord.Problem : has(b, end, start, W.discard) ? QidWord.Discard : QidWord.None
+    case 14: return has(b, end, start, W.rejectWarning) ? QidWord.RejectWarning : QidWord.None
     default: return QidWord.None
   }
 }
 
 const QID_REJECT: readonly (RejectType | null)[] = [null, null, 'reject', 'reject_warning', 'hold', 'discard']
-
-interface QidState {
-  /** %msgSizes: the size string as logged */
-  size: string | undefined
-  /** %rcvdMsg: where the message came from (gimme_domain of the client, or 'pickup'); undefined once counted */
-  whence: string | undefined
-  /** %msgDfrdFlgs */
-  deferred: boolean
-}
 
 /** Perl's truthiness of a string scalar (undef, '' and '0' are false). */
 function perlTrue(v: string | undefined): v is string {
@@ -101,10 +209,24 @@ function lowerFromAt(addr: string): string {
   return low === tail ? addr : addr.slice(0, at) + low
 }
 
+/** The value of a run of ASCII digits b[s, e), as Perl's numeric conversion of that string gives it. */
+function digitsValue(b: Uint8Array, s: number, e: number, decode: ByteDecoder): number {
+  if (e - s > 15) return Number(decode(b, s, e))
+  let v = 0
+  for (let i = s; i < e; i++) v = v * 10 + (b[i]! - 48)
+  return v
+}
+
+const utf8 = new TextEncoder()
+
 export class PflogsummCounter {
-  private readonly prefixes: string[]
+  private readonly prefixes: Uint8Array[]
   private readonly onlyPostfix: boolean
+  private readonly decode: ByteDecoder
+  /** per needle: its first occurrence in the current line at or after the tagged text, or -1 */
+  private readonly first = new Int32Array(NEEDLES.length)
   private readonly commas = new CommaIndex()
+  private scratch = new Uint8Array(1024)
   private received = 0
   private delivered = 0
   private forwarded = 0
@@ -125,11 +247,14 @@ export class PflogsummCounter {
    * qid -> what pflogsumm's %msgSizes, %rcvdMsg and %msgDfrdFlgs hold for it (one look-up per line).
    * Never forgotten, as in pflogsumm: its memory grows with the number of queue ids.
    */
-  private readonly qids = new Map<string, QidState>()
+  private readonly qids = new QidTable()
   private cmd: Cmd = Cmd.Other
-  /** the queue id token of the last matched line: rest[qidStart, qidEnd) */
+  /** the queue id token of the last matched line: b[qidStart, qidEnd) */
   private qidStart = 0
   private qidEnd = 0
+  /** the client text of the last smtpdClient() match: b[clientStart, clientEnd) */
+  private clientStart = 0
+  private clientEnd = 0
 
   /** lines seen, and lines pflogsumm would have read as postfix lines */
   lines = 0
@@ -137,40 +262,137 @@ export class PflogsummCounter {
 
   constructor(opts: PflogsummOptions = {}) {
     const name = opts.syslogName ?? 'postfix'
-    this.prefixes = name === 'postfix' ? ['postfix'] : ['postfix', name]
+    this.prefixes = name === 'postfix' ? [W.postfix] : [W.postfix, utf8.encode(name)]
     this.onlyPostfix = name === 'postfix'
+    this.decode = opts.decode ?? decodeLatin1
   }
 
-  /** One log line (without its newline) as pflogsumm reads it. */
-  addLine(line: string): void {
+  /** One log line, bytes [start, end) of b (without its newline), as pflogsumm reads it. */
+  addBytes(b: Uint8Array, start: number, end: number): void {
     this.lines++
-    let s = line
-    if (s.includes(': [ID ')) s = stripSolarisId(s)
-    let r = traditionalRest(s)
-    if (r < 0) r = rfc3339Rest(s)
-    if (r < 0) return
-    this.tagged(s, r)
+    this.line(b, start, end, false)
+  }
+
+  /**
+   * pflogsumm first strips a Solaris message id (`s/: \[ID \d+ [^\]]+\] /: /`, once), then reads
+   * the header. With a header, ": [ID " can start no earlier than the host's last byte (r - 2), so
+   * the line's one scan from there finds it; a line is read again from a stripped copy when it has one.
+   */
+  private line(b: Uint8Array, start: number, end: number, stripped: boolean): void {
+    let r = traditionalRest(b, start, end)
+    if (r < 0) r = rfc3339Rest(b, start, end)
+    if (r < 0) {
+      if (!stripped && find(b, end, start, W.solarisId) >= 0) this.strip(b, start, end)
+      return
+    }
+    if (this.onlyPostfix && b[r] !== 112) {
+      // not postfix's: unless a stripped id starts right before the text, nothing after it can change that
+      if (!stripped && has(b, end, r - 2, W.solarisId)) this.strip(b, start, end)
+      return
+    }
+    this.scanLine(b, r, end)
+    if (!stripped && this.first[N.SolarisId]! >= 0) {
+      this.strip(b, start, end)
+      return
+    }
+    this.tagged(b, r, end)
+  }
+
+  private strip(b: Uint8Array, start: number, end: number): void {
+    const c = stripSolarisId(b, start, end)
+    if (c !== null) this.line(c, 0, c.length, true)
+    else this.line(b, start, end, true)
+  }
+
+  /**
+   * Notes the first occurrence of each needle in b[r, e) (": [ID " from r - 2): one pass, stopping
+   * only at ": " and at "<".
+   */
+  private scanLine(b: Uint8Array, r: number, e: number): void {
+    const first = this.first
+    for (let k = 0; k < first.length; k++) first[k] = -1
+    const from = r >= 2 ? r - 2 : r
+    const last = e - 2
+    for (let i = from; i < last; i++) {
+      const c = b[i]!
+      if (c === 58) {
+        if (b[i + 1] !== 32) continue
+        let k: N
+        switch (b[i + 2]) {
+          case 91: k = N.SolarisId; break
+          case 99: k = N.Client; break
+          case 114: k = has(b, e, i, NEEDLES[N.Reject]!) ? N.Reject : N.RejectWarning; break
+          case 104: k = b[i + 3] === 111 ? N.Hold : N.Header; break
+          case 100: k = N.Discard; break
+          case 98: k = N.Body; break
+          case 69: k = N.Eom; break
+          case 115: k = N.Sender; break
+          case 117: k = N.Uid; break
+          default: continue
+        }
+        if (first[k]! < 0 && (i >= r || k === N.SolarisId) && has(b, e, i, NEEDLES[k]!)) first[k] = i
+      } else if (c === 60 && b[i - 1] === 61) {
+        // `from=<` or `to=<` ends here
+        if (b[i - 2] === 109) {
+          if (first[N.From]! < 0 && i - 5 >= r && b[i - 5] === 102 && b[i - 4] === 114 && b[i - 3] === 111) first[N.From] = i - 5
+        } else if (b[i - 2] === 111 && first[N.To]! < 0 && i - 3 >= r && b[i - 3] === 116) first[N.To] = i - 3
+      }
+    }
+    // a `<` in the last two bytes can still end a from=< or to=<
+    for (let i = Math.max(last, from); i < e; i++) {
+      if (b[i] !== 60 || b[i - 1] !== 61) continue
+      if (first[N.From]! < 0 && i - 5 >= r && has(b, e, i - 5, W.from)) first[N.From] = i - 5
+      else if (first[N.To]! < 0 && i - 3 >= r && has(b, e, i - 3, W.to)) first[N.To] = i - 3
+    }
+  }
+
+  /** One log line (without its newline) as a string. */
+  addLine(line: string): void {
+    const n = this.encode(line)
+    this.addBytes(this.scratch, 0, n)
   }
 
   /** The text after timestamp and host (`postfix/smtpd[123]: …`), e.g. rebuilt from a journald record. */
   addTagged(rest: string): void {
-    this.tagged(rest, 0)
+    const n = this.encode(rest)
+    this.scanLine(this.scratch, 0, n)
+    this.tagged(this.scratch, 0, n)
   }
 
-  /** The tagged text is line[from…]: it is cut out only when the line is postfix's. */
-  private tagged(line: string, from: number): void {
-    if (!this.matchCommand(line, from)) return
-    let rest = line
-    if (from > 0) {
-      rest = line.slice(from)
-      this.qidStart -= from
-      this.qidEnd -= from
+  /** Lines from a journald record: `SYSLOG_IDENTIFIER[_PID]: MESSAGE`. */
+  addJournal(program: string, pid: number | null, message: string): void {
+    this.lines++
+    this.addTagged(pid === null ? `${program}: ${message}` : `${program}[${pid}]: ${message}`)
+  }
+
+  /** s into this.scratch (ASCII as is, anything else as UTF-8, so one text always gives the same bytes); its length. */
+  private encode(s: string): number {
+    const n = s.length
+    if (this.scratch.length < n * 3) this.scratch = new Uint8Array(Math.max(n * 3, this.scratch.length * 2))
+    const out = this.scratch
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i)
+      if (c > 127) return utf8.encodeInto(s, out).written
+      out[i] = c
     }
+    return n
+  }
+
+  /** First index >= from (from >= the tagged text's start) of NEEDLES[k] inside the line b[.., e), or -1. */
+  private search(k: N, b: Uint8Array, e: number, from: number): number {
+    const p = this.first[k]!
+    if (p < 0 || p >= from) return p
+    return find(b, e, from, NEEDLES[k]!)
+  }
+
+  /** The tagged text is b[r, e). */
+  private tagged(b: Uint8Array, r: number, e: number): void {
+    if (!this.matchCommand(b, r, e)) return
     this.postfixLines++
     const cmd = this.cmd
-    const word = qidWordOf(rest, this.qidStart, this.qidEnd)
+    const word = qidWordOf(b, this.qidStart, this.qidEnd)
     let sub: RejectType | null
-    if (cmd === Cmd.Cleanup && (sub = cleanupAction(rest)) !== null) {
+    if (cmd === Cmd.Cleanup && (sub = this.cleanupAction(b, r, e)) !== null) {
       this.countReject(sub)
     } else if (word === QidWord.Problem) {
       // problem reports only
@@ -179,26 +401,19 @@ export class PflogsummCounter {
     } else if (cmd === Cmd.Master) {
       // master daemon messages only
     } else if (cmd === Cmd.Smtpd || cmd === Cmd.Postscreen) {
-      const client = smtpdClient(rest)
-      if (client !== null) {
+      if (this.smtpdClient(b, r, e)) {
         this.received++
-        this.state(this.qidOf(rest)).whence = gimmeDomain(client)
+        this.qids.whence[this.qidOf(b)] = gimmeDomain(this.decode(b, this.clientStart, this.clientEnd))
       } else {
-        const t = smtpdAction(rest)
+        const t = this.smtpdAction(b, r, e)
         if (t !== null) this.countReject(t)
       }
-    } else if (!this.fromSize(rest) && !this.toLine(rest)) {
-      if (cmd === Cmd.Pickup && (rest.includes(': sender=') || rest.includes(': uid='))) {
+    } else if (!this.fromSize(b, r, e) && !this.toLine(b, r, e)) {
+      if (cmd === Cmd.Pickup && (this.first[N.Sender]! >= 0 || this.first[N.Uid]! >= 0)) {
         this.received++
-        this.state(this.qidOf(rest)).whence = 'pickup'
+        this.qids.whence[this.qidOf(b)] = 'pickup'
       }
     }
-  }
-
-  /** Lines from a journald record: `SYSLOG_IDENTIFIER[_PID]: MESSAGE`. */
-  addJournal(program: string, pid: number | null, message: string): void {
-    this.lines++
-    this.addTagged(pid === null ? `${program}: ${message}` : `${program}[${pid}]: ${message}`)
   }
 
   totals(): PflogsummTotals {
@@ -222,17 +437,9 @@ export class PflogsummCounter {
     }
   }
 
-  private qidOf(rest: string): string {
-    return rest.slice(this.qidStart, this.qidEnd)
-  }
-
-  private state(qid: string): QidState {
-    let st = this.qids.get(qid)
-    if (st === undefined) {
-      st = { size: undefined, whence: undefined, deferred: false }
-      this.qids.set(qid, st)
-    }
-    return st
+  /** The state id of the queue id token b[qidStart, qidEnd) (created when `create`), or -1. */
+  private qidOf(b: Uint8Array, create = true): number {
+    return this.qids.id(b, this.qidStart, this.qidEnd, create, this.decode)
   }
 
   private countReject(t: RejectType): void {
@@ -245,81 +452,101 @@ export class PflogsummCounter {
   /**
    * m#^(?:postfix|NAME)(?:/(?:smtps|submission))?/([^\[:]*).*?: ([^:\s]+)# or
    * m#^((?:postfix)(?:-script)?)(?:\[\d+\])?: ([^:\s]+)#
-   * on rest[b…]; cmd, qidStart and qidEnd are indices in rest.
+   * on b[r, e); sets cmd, qidStart and qidEnd.
    */
-  private matchCommand(rest: string, b: number): boolean {
-    const n = rest.length
-    // the first character of every line is tested: most lines that are not postfix's stop here
-    if (this.onlyPostfix && rest.charCodeAt(b) !== 112) return false
+  private matchCommand(b: Uint8Array, r: number, e: number): boolean {
+    // the first byte of every line is tested: most lines that are not postfix's stop here
+    if (this.onlyPostfix && at(b, e, r) !== 112) return false
     for (let pi = 0; pi < this.prefixes.length; pi++) {
       const prefix = this.prefixes[pi]!
-      if (!rest.startsWith(prefix, b)) continue
-      const p = b + prefix.length
+      if (!has(b, e, r, prefix)) continue
+      const p = r + prefix.length
       let start: number
-      if (rest.startsWith('/smtps/', p)) start = p + 7
-      else if (rest.startsWith('/submission/', p)) start = p + 12
-      else if (rest.charCodeAt(p) === 47) start = p + 1
+      if (has(b, e, p, W.smtps)) start = p + 7
+      else if (has(b, e, p, W.submission)) start = p + 12
+      else if (at(b, e, p) === 47) start = p + 1
       else continue
-      let e = start
-      while (e < n) {
-        const c = rest.charCodeAt(e)
+      let k = start
+      while (k < e) {
+        const c = b[k]!
         if (c === 91 || c === 58) break
-        e++
+        k++
       }
-      const q = firstToken(rest, e)
+      const q = firstToken(b, e, k)
       if (q >= 0) {
-        this.cmd = commandOf(rest, start, e)
+        this.cmd = commandOf(b, start, k)
         this.qidStart = q
-        this.qidEnd = tokenEnd(rest, q)
+        this.qidEnd = tokenEnd(b, e, q)
         return true
       }
     }
-    if (rest.startsWith('postfix', b)) {
-      let k = rest.startsWith('-script', b + 7) ? b + 14 : b + 7
+    if (has(b, e, r, W.postfix)) {
+      let k = has(b, e, r + 7, W.script) ? r + 14 : r + 7
       const cmdEnd = k
-      if (rest.charCodeAt(k) === 91) {
+      if (at(b, e, k) === 91) {
         let d = k + 1
-        while (d < n && isDigit(rest.charCodeAt(d))) d++
-        if (d === k + 1 || rest.charCodeAt(d) !== 93) return false
+        while (d < e && isDigit(b[d]!)) d++
+        if (d === k + 1 || at(b, e, d) !== 93) return false
         k = d + 1
       }
-      if (rest.charCodeAt(k) === 58 && rest.charCodeAt(k + 1) === 32 && isTokenChar(rest, k + 2)) {
-        this.cmd = commandOf(rest, b, cmdEnd) // 'postfix' or 'postfix-script': none of the tested names
+      if (at(b, e, k) === 58 && at(b, e, k + 1) === 32 && isTokenByte(b, e, k + 2)) {
+        this.cmd = commandOf(b, r, cmdEnd) // 'postfix' or 'postfix-script': none of the tested names
         this.qidStart = k + 2
-        this.qidEnd = tokenEnd(rest, k + 2)
+        this.qidEnd = tokenEnd(b, e, k + 2)
         return true
       }
     }
     return false
   }
 
-  /** /from=<([^>]*)>, size=(\d+)/ and its sender bookkeeping; true when it matched. */
-  private fromSize(rest: string): boolean {
-    let i = rest.indexOf('from=<')
+  /** /\[\d+\]: \w+: client=(.+?)(,|$)/ -> sets clientStart/clientEnd; true when it matched. */
+  private smtpdClient(b: Uint8Array, r: number, e: number): boolean {
+    let i = this.search(N.Client, b, e, r)
     while (i >= 0) {
-      const g = rest.indexOf('>', i + 6)
+      let w = i
+      while (w > r && isWord(b[w - 1]!)) w--
+      if (w < i && afterBracketedDigits(b, r, w) && i + 9 < e) {
+        const c = i + 9
+        const comma = findByte(b, e, c + 1, 44)
+        this.clientStart = c
+        this.clientEnd = comma < 0 ? e : comma
+        return true
+      }
+      i = this.search(N.Client, b, e, i + 1)
+    }
+    return false
+  }
+
+  /** /from=<([^>]*)>, size=(\d+)/ and its sender bookkeeping; true when it matched. */
+  private fromSize(b: Uint8Array, r: number, e: number): boolean {
+    let i = this.search(N.From, b, e, r)
+    while (i >= 0) {
+      const g = findByte(b, e, i + 6, 62)
       if (g < 0) return false
-      if (rest.startsWith(', size=', g + 1) && isDigit(rest.charCodeAt(g + 8))) {
-        let e = g + 9
-        while (e < rest.length && isDigit(rest.charCodeAt(e))) e++
-        const st = this.state(this.qidOf(rest))
-        if (perlTrue(st.size)) return true // avoid double-counting
-        let addr = rest.slice(i + 6, g)
+      if (has(b, e, g + 1, W.commaSize) && isDigit(at(b, e, g + 8))) {
+        let k = g + 9
+        while (k < e && isDigit(b[k]!)) k++
+        const q = this.qids
+        const id = this.qidOf(b)
+        if ((q.flags[id]! & SIZE_TRUE) !== 0) return true // avoid double-counting
+        let addr = this.decode(b, i + 6, g)
         addr = addr === '' ? 'from=<>' : lowerFromAt(addr)
-        const size = rest.slice(g + 8, e)
-        st.size = size
-        const whence = st.whence
+        const size = digitsValue(b, g + 8, k, this.decode)
+        q.size[id] = size
+        if (k === g + 9 && b[g + 8] === 48) q.flags[id]! &= ~SIZE_TRUE
+        else q.flags[id]! |= SIZE_TRUE
+        const whence = q.whence[id]
         if (perlTrue(whence)) {
           const at = addr.indexOf('@')
           const dom = at >= 1 && at + 1 < addr.length ? addr.slice(at + 1) : whence === 'pickup' ? addr : whence
           this.sendingDomains.add(dom)
           this.senders.add(addr)
-          this.bytesReceived += Number(size)
-          st.whence = undefined
+          this.bytesReceived += size
+          q.whence[id] = undefined
         }
         return true
       }
-      i = rest.indexOf('from=<', g + 1)
+      i = this.search(N.From, b, e, g + 1)
     }
     return false
   }
@@ -328,83 +555,248 @@ export class PflogsummCounter {
    * /to=<([^>]*)>, (?:orig_to=<[^>]*>, )?relay=([^,]+), (?:conn_use=[^,]+, )?delay=([^,]+),
    *  (?:delays=[^,]+, )?(?:dsn=[^,]+, )?status=(\S+)(.*)$/ and its counting; true when it matched.
    */
-  private toLine(rest: string): boolean {
-    let i = rest.indexOf('to=<')
+  private toLine(b: Uint8Array, r: number, e: number): boolean {
+    let i = this.search(N.To, b, e, r)
     if (i < 0) return false
-    const commas = this.commas.reset(rest)
+    const commas = this.commas.reset(b, e)
     while (i >= 0) {
-      const g = rest.indexOf('>', i + 4)
+      const g = findByte(b, e, i + 4, 62)
       if (g < 0) return false
-      const st = statusAfterAddress(rest, g + 1, commas)
+      const st = statusAfterAddress(b, e, g + 1, commas)
       if (st >= 0) {
-        let e = st
-        while (e < rest.length && !isSpace(rest.charCodeAt(e))) e++
-        this.countDelivery(i + 4, g, st, e, rest)
+        let k = st
+        while (k < e && !isSpace(b[k]!)) k++
+        this.countDelivery(b, e, i + 4, g, st, k)
         return true
       }
-      i = rest.indexOf('to=<', g + 1)
+      i = this.search(N.To, b, e, g + 1)
     }
     return false
   }
 
-  /** The to= line's address is rest[a, g), its status rest[st, e). */
-  private countDelivery(a: number, g: number, st: number, e: number, rest: string): void {
-    const len = e - st
-    if (len === 4 && rest.startsWith('sent', st)) {
-      if (rest.includes('forwarded as ', e)) {
+  /** The to= line's address is b[a, g), its status b[st, se); the line ends at e. */
+  private countDelivery(b: Uint8Array, e: number, a: number, g: number, st: number, se: number): void {
+    const len = se - st
+    if (len === 4 && has(b, se, st, W.sent)) {
+      if (find(b, e, se, W.forwardedAs) >= 0) {
         this.forwarded++
         return
       }
-      const addr = lowerFromAt(rest.slice(a, g))
+      const addr = lowerFromAt(this.decode(b, a, g))
       const at = addr.indexOf('@')
       this.recipientDomains.add(at >= 1 ? addr.slice(at + 1) : addr)
       this.recipients.add(addr)
       this.delivered++
-      const size = this.qids.get(this.qidOf(rest))?.size
-      if (perlTrue(size)) this.bytesDelivered += Number(size)
-    } else if (len === 8 && rest.startsWith('deferred', st)) {
+      const id = this.qidOf(b, false)
+      if (id >= 0 && (this.qids.flags[id]! & SIZE_TRUE) !== 0) this.bytesDelivered += this.qids.size[id]!
+    } else if (len === 8 && has(b, se, st, W.deferred)) {
       this.deferrals++
-      const q = this.state(this.qidOf(rest))
-      if (!q.deferred) {
-        q.deferred = true
+      const id = this.qidOf(b)
+      if ((this.qids.flags[id]! & DEFERRED) === 0) {
+        this.qids.flags[id]! |= DEFERRED
         this.deferred++
       }
-    } else if (len === 7 && rest.startsWith('bounced', st)) {
+    } else if (len === 7 && has(b, se, st, W.bounced)) {
       this.bounced++
+    }
+  }
+
+  /**
+   * /\/cleanup\[\d+\]: .*?\b((?:milter-)?reject|warning|hold|discard): (header|body|END-OF-MESSAGE) (.*)$/
+   * on b[r, e) -> the action, or null. The leftmost ": STAGE " after the tag whose word before is an action wins.
+   */
+  private cleanupAction(b: Uint8Array, r: number, e: number): RejectType | null {
+    let start = -1
+    let i = find(b, e, r, W.cleanupBracket)
+    while (i >= 0) {
+      let k = i + 9
+      while (isDigit(at(b, e, k))) k++
+      if (k > i + 9 && at(b, e, k) === 93 && at(b, e, k + 1) === 58 && at(b, e, k + 2) === 32) {
+        start = k + 3
+        break
+      }
+      i = find(b, e, i + 1, W.cleanupBracket)
+    }
+    if (start < 0) return null
+    let best = -1
+    let action: RejectType | null = null
+    for (const k of CLEANUP_STAGES) {
+      let c = this.search(k, b, e, start)
+      while (c >= 0 && (best < 0 || c < best)) {
+        const t = cleanupWordBefore(b, c, start, r)
+        if (t !== null) {
+          best = c
+          action = t
+          break
+        }
+        c = this.search(k, b, e, c + 1)
+      }
+    }
+    return action
+  }
+
+  /** /\[\d+\]: \w+: (reject(?:_warning)?|hold|discard): / on b[r, e) -> the action, or null (the leftmost match wins). */
+  private smtpdAction(b: Uint8Array, r: number, e: number): RejectType | null {
+    let best = -1
+    let action: RejectType | null = null
+    for (const [k, type] of SMTPD_ACTIONS) {
+      let c = this.search(k, b, e, r)
+      while (c >= 0 && (best < 0 || c < best)) {
+        // `\w+` right before the ": ACTION: ", and `[\d+]: ` right before that
+        let w = c
+        while (w > r && isWord(b[w - 1]!)) w--
+        if (w < c && afterBracketedDigits(b, r, w)) {
+          best = c
+          action = type
+          break
+        }
+        c = this.search(k, b, e, c + 1)
+      }
+    }
+    return action
+  }
+}
+
+/** The action word ending at c (where ": STAGE " starts), as cleanupAction's regex reads it, or null. */
+function cleanupWordBefore(b: Uint8Array, c: number, start: number, r: number): RejectType | null {
+  if (wordEndsAt(b, W.reject, c, start, r) || wordEndsAt(b, W.milterReject, c, start, r)) return 'reject'
+  if (wordEndsAt(b, W.warning, c, start, r)) return 'reject_warning'
+  if (wordEndsAt(b, W.hold, c, start, r)) return 'hold'
+  if (wordEndsAt(b, W.discard, c, start, r)) return 'discard'
+  return null
+}
+
+/** QidTable flags: the size string is Perl-true (not "0"); the message was deferred. */
+const SIZE_TRUE = 1
+const DEFERRED = 2
+
+/**
+ * Queue id -> a dense state id, and the states in parallel arrays (%msgSizes, %rcvdMsg, %msgDfrdFlgs).
+ * Postfix's short ids (1 to 12 upper-case hex digits) are keyed by two small integers read from the
+ * bytes, in an open-addressing table: no string is made or hashed, and nothing is allocated per id.
+ * Any other token (long queue ids, words) goes through a Map of its text.
+ */
+class QidTable {
+  private keyHi = new Int32Array(1 << 16)
+  private keyLo = new Int32Array(1 << 16)
+  private slotId = new Int32Array(1 << 16)
+  private mask = (1 << 16) - 1
+  private used = 0
+  private readonly byText = new Map<string, number>()
+  count = 0
+  size = new Float64Array(1 << 14)
+  flags = new Uint8Array(1 << 14)
+  readonly whence: (string | undefined)[] = []
+
+  id(b: Uint8Array, s: number, e: number, create: boolean, decode: ByteDecoder): number {
+    const n = e - s
+    if (n < 1 || n > 12) return this.textId(decode(b, s, e), create)
+    // hi: the length and the digits before the last six; lo: the last six digits (24 bits each)
+    let head = 0
+    let lo = 0
+    const split = e - 6
+    for (let i = s; i < e; i++) {
+      const c = b[i]!
+      let d: number
+      if (c >= 48 && c <= 57) d = c - 48
+      else if (c >= 65 && c <= 70) d = c - 55
+      else return this.textId(decode(b, s, e), create)
+      if (i < split) head = (head << 4) | d
+      else lo = (lo << 4) | d
+    }
+    const hi = (n << 24) | head
+    let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo, 0x85ebca77)) >>> 0
+    h = (h ^ (h >>> 15)) & this.mask
+    for (;;) {
+      const k = this.keyHi[h]!
+      if (k === 0) break
+      if (k === hi && this.keyLo[h] === lo) return this.slotId[h]!
+      h = (h + 1) & this.mask
+    }
+    if (!create) return -1
+    const id = this.newId()
+    this.keyHi[h] = hi
+    this.keyLo[h] = lo
+    this.slotId[h] = id
+    if (++this.used * 2 > this.mask) this.grow()
+    return id
+  }
+
+  private textId(t: string, create: boolean): number {
+    const id = this.byText.get(t)
+    if (id !== undefined || !create) return id ?? -1
+    const n = this.newId()
+    this.byText.set(t, n)
+    return n
+  }
+
+  private newId(): number {
+    const id = this.count++
+    if (id >= this.size.length) {
+      const size = new Float64Array(this.size.length * 2)
+      size.set(this.size)
+      this.size = size
+      const flags = new Uint8Array(this.flags.length * 2)
+      flags.set(this.flags)
+      this.flags = flags
+    }
+    this.size[id] = -1
+    this.flags[id] = 0
+    this.whence.push(undefined)
+    return id
+  }
+
+  private grow(): void {
+    const { keyHi, keyLo, slotId } = this
+    const cap = keyHi.length * 2
+    this.keyHi = new Int32Array(cap)
+    this.keyLo = new Int32Array(cap)
+    this.slotId = new Int32Array(cap)
+    this.mask = cap - 1
+    for (let i = 0; i < keyHi.length; i++) {
+      const hi = keyHi[i]!
+      if (hi === 0) continue
+      const lo = keyLo[i]!
+      let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo, 0x85ebca77)) >>> 0
+      h = (h ^ (h >>> 15)) & this.mask
+      while (this.keyHi[h] !== 0) h = (h + 1) & this.mask
+      this.keyHi[h] = hi
+      this.keyLo[h] = lo
+      this.slotId[h] = slotId[i]!
     }
   }
 }
 
 /** Start of the status word after `to=<…>` ended at p, or -1 (the fixed sequence of the to= regex). */
-function statusAfterAddress(s: string, p: number, commas: CommaIndex): number {
-  if (!s.startsWith(', ', p)) return -1
+function statusAfterAddress(b: Uint8Array, e: number, p: number, commas: CommaIndex): number {
+  if (at(b, e, p) !== 44 || at(b, e, p + 1) !== 32) return -1
   p += 2
-  if (s.startsWith('orig_to=<', p)) {
-    const g = s.indexOf('>', p + 9)
-    if (g < 0 || !s.startsWith(', ', g + 1)) return -1
+  if (has(b, e, p, W.origTo)) {
+    const g = findByte(b, e, p + 9, 62)
+    if (g < 0 || at(b, e, g + 1) !== 44 || at(b, e, g + 2) !== 32) return -1
     p = g + 3
   }
-  if (!s.startsWith('relay=', p)) return -1
+  if (!has(b, e, p, W.relay)) return -1
   p = commas.valueEnd(p + 6)
   if (p < 0) return -1
-  if (s.startsWith('conn_use=', p)) {
+  if (has(b, e, p, W.connUse)) {
     p = commas.valueEnd(p + 9)
     if (p < 0) return -1
   }
-  if (!s.startsWith('delay=', p)) return -1
+  if (!has(b, e, p, W.delay)) return -1
   p = commas.valueEnd(p + 6)
   if (p < 0) return -1
-  if (s.startsWith('delays=', p)) {
+  if (has(b, e, p, W.delays)) {
     p = commas.valueEnd(p + 7)
     if (p < 0) return -1
   }
-  if (s.startsWith('dsn=', p)) {
+  if (has(b, e, p, W.dsn)) {
     p = commas.valueEnd(p + 4)
     if (p < 0) return -1
   }
-  if (!s.startsWith('status=', p)) return -1
+  if (!has(b, e, p, W.status)) return -1
   p += 7
-  return p < s.length && !isSpace(s.charCodeAt(p)) ? p : -1
+  return p < e && !isSpace(b[p]!) ? p : -1
 }
 
 /**
@@ -413,195 +805,135 @@ function statusAfterAddress(s: string, p: number, commas: CommaIndex): number {
  */
 class CommaIndex {
   private at = -1
-  private s = ''
+  private b: Uint8Array = new Uint8Array(0)
+  private e = 0
 
   /** Start over on another line. */
-  reset(s: string): this {
-    this.s = s
+  reset(b: Uint8Array, e: number): this {
+    this.b = b
+    this.e = e
     this.at = -1
     return this
   }
 
   valueEnd(p: number): number {
-    if (this.at < p) this.at = this.s.indexOf(',', p)
+    if (this.at < p) this.at = findByte(this.b, this.e, p, 44)
     const c = this.at
-    if (c < 0) this.at = this.s.length // none left: later look-ups fail at once
-    if (c <= p || this.s.charCodeAt(c + 1) !== 32) return -1
+    if (c < 0) this.at = this.e // none left: later look-ups fail at once
+    if (c <= p || at(this.b, this.e, c + 1) !== 32) return -1
     return c + 2
   }
 }
 
 /** `.*?: ([^:\s]+)` from p: start of the first token after ": ", or -1. */
-function firstToken(s: string, p: number): number {
-  let j = s.indexOf(': ', p)
+function firstToken(b: Uint8Array, e: number, p: number): number {
+  let j = find2(b, e, p, 58, 32)
   while (j >= 0) {
-    if (isTokenChar(s, j + 2)) return j + 2
-    j = s.indexOf(': ', j + 1)
+    if (isTokenByte(b, e, j + 2)) return j + 2
+    j = find2(b, e, j + 1, 58, 32)
   }
   return -1
 }
 
-function isTokenChar(s: string, i: number): boolean {
-  if (i >= s.length) return false
-  const c = s.charCodeAt(i)
+function isTokenByte(b: Uint8Array, e: number, i: number): boolean {
+  if (i >= e) return false
+  const c = b[i]!
   return c !== 58 && !isSpace(c)
 }
 
-function tokenEnd(s: string, i: number): number {
-  let e = i
-  while (e < s.length) {
-    const c = s.charCodeAt(e)
+function tokenEnd(b: Uint8Array, e: number, i: number): number {
+  let k = i
+  while (k < e) {
+    const c = b[k]!
     if (c === 58 || isSpace(c)) break
-    e++
+    k++
   }
-  return e
+  return k
 }
 
-/** `^(...) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) \S+ (.+)$`: index of the rest, or -1. */
-function traditionalRest(s: string): number {
-  const n = s.length
-  if (n < 4 || s.charCodeAt(3) !== 32) return -1
-  let p = s.charCodeAt(4) === 32 ? 5 : 4
-  if (!isDigit(s.charCodeAt(p))) return -1
-  if (isDigit(s.charCodeAt(p + 1)) && s.charCodeAt(p + 2) === 32) p += 3
-  else if (s.charCodeAt(p + 1) === 32) p += 2
+/** `^(...) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) \S+ (.+)$` on b[s, e): index of the rest, or -1. */
+function traditionalRest(b: Uint8Array, s: number, e: number): number {
+  if (e - s < 4 || b[s + 3] !== 32) return -1
+  let p = at(b, e, s + 4) === 32 ? s + 5 : s + 4
+  if (!isDigit(at(b, e, p))) return -1
+  if (isDigit(at(b, e, p + 1)) && at(b, e, p + 2) === 32) p += 3
+  else if (at(b, e, p + 1) === 32) p += 2
   else return -1
-  if (!clockAt(s, p) || s.charCodeAt(p + 8) !== 32) return -1
-  return hostThenRest(s, p + 9)
+  if (!clockAt(b, e, p) || at(b, e, p + 8) !== 32) return -1
+  return hostThenRest(b, e, p + 9)
 }
 
-/** `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[\+\-]\d{2}:\d{2}|Z) \S+ (.+)$`: index of the rest, or -1. */
-function rfc3339Rest(s: string): number {
-  if (!(digitsAt(s, 0, 4) && s.charCodeAt(4) === 45 && digitsAt(s, 5, 2) && s.charCodeAt(7) === 45 && digitsAt(s, 8, 2))) return -1
-  if (s.charCodeAt(10) !== 84 || !clockAt(s, 11)) return -1
-  let p = 19
-  if (s.charCodeAt(p) === 46 && isDigit(s.charCodeAt(p + 1))) {
+/** `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[\+\-]\d{2}:\d{2}|Z) \S+ (.+)$` on b[s, e): index of the rest, or -1. */
+function rfc3339Rest(b: Uint8Array, s: number, e: number): number {
+  if (!(digitsAt(b, e, s, 4) && at(b, e, s + 4) === 45 && digitsAt(b, e, s + 5, 2) && at(b, e, s + 7) === 45 && digitsAt(b, e, s + 8, 2))) return -1
+  if (at(b, e, s + 10) !== 84 || !clockAt(b, e, s + 11)) return -1
+  let p = s + 19
+  if (at(b, e, p) === 46 && isDigit(at(b, e, p + 1))) {
     p += 2
-    while (isDigit(s.charCodeAt(p))) p++
+    while (isDigit(at(b, e, p))) p++
   }
-  const z = s.charCodeAt(p)
+  const z = at(b, e, p)
   if (z === 90) p++
-  else if ((z === 43 || z === 45) && digitsAt(s, p + 1, 2) && s.charCodeAt(p + 3) === 58 && digitsAt(s, p + 4, 2)) p += 6
+  else if ((z === 43 || z === 45) && digitsAt(b, e, p + 1, 2) && at(b, e, p + 3) === 58 && digitsAt(b, e, p + 4, 2)) p += 6
   else return -1
-  if (s.charCodeAt(p) !== 32) return -1
-  return hostThenRest(s, p + 1)
+  if (at(b, e, p) !== 32) return -1
+  return hostThenRest(b, e, p + 1)
 }
 
 /** `\S+ (.+)$` at p. */
-function hostThenRest(s: string, p: number): number {
+function hostThenRest(b: Uint8Array, e: number, p: number): number {
   let k = p
-  while (k < s.length && !isSpace(s.charCodeAt(k))) k++
-  if (k === p || s.charCodeAt(k) !== 32 || k + 1 >= s.length) return -1
+  while (k < e && !isSpace(b[k]!)) k++
+  if (k === p || at(b, e, k) !== 32 || k + 1 >= e) return -1
   return k + 1
 }
 
-function digitsAt(s: string, i: number, count: number): boolean {
-  for (let k = i; k < i + count; k++) if (!isDigit(s.charCodeAt(k))) return false
+function digitsAt(b: Uint8Array, e: number, i: number, count: number): boolean {
+  if (i + count > e) return false
+  for (let k = i; k < i + count; k++) if (!isDigit(b[k]!)) return false
   return true
 }
 
-function clockAt(s: string, i: number): boolean {
-  return digitsAt(s, i, 2) && s.charCodeAt(i + 2) === 58 && digitsAt(s, i + 3, 2) && s.charCodeAt(i + 5) === 58 && digitsAt(s, i + 6, 2)
+function clockAt(b: Uint8Array, e: number, i: number): boolean {
+  return digitsAt(b, e, i, 2) && at(b, e, i + 2) === 58 && digitsAt(b, e, i + 3, 2) && at(b, e, i + 5) === 58 && digitsAt(b, e, i + 6, 2)
 }
 
-/** `s/: \[ID \d+ [^\]]+\] /: /` (Solaris syslog message ids), first match only. */
-function stripSolarisId(s: string): string {
-  let i = s.indexOf(': [ID ')
+/** `s/: \[ID \d+ [^\]]+\] /: /` (Solaris syslog message ids), first match only, on b[s, e): a stripped copy, or null. */
+function stripSolarisId(b: Uint8Array, s: number, e: number): Uint8Array | null {
+  let i = find(b, e, s, W.solarisId)
   while (i >= 0) {
     let k = i + 6
     const d0 = k
-    while (isDigit(s.charCodeAt(k))) k++
-    if (k > d0 && s.charCodeAt(k) === 32 && s.charCodeAt(k + 1) !== 93) {
-      const rb = s.indexOf(']', k + 1)
-      if (rb < 0) return s
-      if (s.charCodeAt(rb + 1) === 32) return s.slice(0, i) + ': ' + s.slice(rb + 2)
-      i = s.indexOf(': [ID ', rb)
+    while (isDigit(at(b, e, k))) k++
+    if (k > d0 && at(b, e, k) === 32 && at(b, e, k + 1) !== 93) {
+      const rb = findByte(b, e, k + 1, 93)
+      if (rb < 0) return null
+      if (at(b, e, rb + 1) === 32) {
+        const out = new Uint8Array(i + 2 - s + e - (rb + 2))
+        out.set(b.subarray(s, i + 2), 0)
+        out.set(b.subarray(rb + 2, e), i + 2 - s)
+        return out
+      }
+      i = find(b, e, rb, W.solarisId)
       continue
     }
-    i = s.indexOf(': [ID ', i + 1)
-  }
-  return s
-}
-
-/**
- * /\/cleanup\[\d+\]: .*?\b((?:milter-)?reject|warning|hold|discard): (header|body|END-OF-MESSAGE) (.*)$/
- * -> the action, or null.
- */
-function cleanupAction(rest: string): RejectType | null {
-  let start = -1
-  let i = rest.indexOf('/cleanup[')
-  while (i >= 0) {
-    let k = i + 9
-    while (isDigit(rest.charCodeAt(k))) k++
-    if (k > i + 9 && rest.charCodeAt(k) === 93 && rest.charCodeAt(k + 1) === 58 && rest.charCodeAt(k + 2) === 32) {
-      start = k + 3
-      break
-    }
-    i = rest.indexOf('/cleanup[', i + 1)
-  }
-  if (start < 0) return null
-  let r = rest.indexOf(': ', start)
-  while (r >= 0) {
-    if (rest.startsWith('header ', r + 2) || rest.startsWith('body ', r + 2) || rest.startsWith('END-OF-MESSAGE ', r + 2)) {
-      if (wordEndsAt(rest, 'reject', r, start) || wordEndsAt(rest, 'milter-reject', r, start)) return 'reject'
-      if (wordEndsAt(rest, 'warning', r, start)) return 'reject_warning'
-      if (wordEndsAt(rest, 'hold', r, start)) return 'hold'
-      if (wordEndsAt(rest, 'discard', r, start)) return 'discard'
-    }
-    r = rest.indexOf(': ', r + 1)
+    i = find(b, e, i + 1, W.solarisId)
   }
   return null
 }
 
-/** `\bWORD` ending at r, starting at or after min. */
-function wordEndsAt(s: string, word: string, r: number, min: number): boolean {
-  const q = r - word.length
-  return q >= min && s.startsWith(word, q) && (q === 0 || !isWord(s.charCodeAt(q - 1)))
+/** `\bWORD` ending at c, starting at or after min (the text starts at r). */
+function wordEndsAt(b: Uint8Array, word: Uint8Array, c: number, min: number, r: number): boolean {
+  const q = c - word.length
+  return q >= min && has(b, c, q, word) && (q === r || !isWord(b[q - 1]!))
 }
 
-/** /\[\d+\]: \w+: client=(.+?)(,|$)/ -> the client text, or null. */
-function smtpdClient(rest: string): string | null {
-  let i = rest.indexOf(': client=')
-  while (i >= 0) {
-    let w = i
-    while (w > 0 && isWord(rest.charCodeAt(w - 1))) w--
-    if (w < i && afterBracketedDigits(rest, w) && i + 9 < rest.length) {
-      const c = i + 9
-      const comma = rest.indexOf(',', c + 1)
-      return rest.slice(c, comma < 0 ? rest.length : comma)
-    }
-    i = rest.indexOf(': client=', i + 1)
-  }
-  return null
-}
-
-/** Is `[\d+]: ` right before w? */
-function afterBracketedDigits(s: string, w: number): boolean {
-  if (w < 4 || s.charCodeAt(w - 1) !== 32 || s.charCodeAt(w - 2) !== 58 || s.charCodeAt(w - 3) !== 93) return false
+/** Is `[\d+]: ` right before w (the text starts at r)? */
+function afterBracketedDigits(b: Uint8Array, r: number, w: number): boolean {
+  if (w - r < 4 || b[w - 1] !== 32 || b[w - 2] !== 58 || b[w - 3] !== 93) return false
   let k = w - 3
-  while (k > 0 && isDigit(s.charCodeAt(k - 1))) k--
-  return k < w - 3 && k >= 1 && s.charCodeAt(k - 1) === 91
-}
-
-/** /\[\d+\]: \w+: (reject(?:_warning)?|hold|discard): / -> the action, or null. */
-function smtpdAction(rest: string): RejectType | null {
-  let b = rest.indexOf(']: ')
-  while (b >= 0) {
-    const w = b + 3
-    if (afterBracketedDigits(rest, w)) {
-      let e = w
-      while (e < rest.length && isWord(rest.charCodeAt(e))) e++
-      if (e > w && rest.charCodeAt(e) === 58 && rest.charCodeAt(e + 1) === 32) {
-        const t = e + 2
-        if (rest.startsWith('reject_warning: ', t)) return 'reject_warning'
-        if (rest.startsWith('reject: ', t)) return 'reject'
-        if (rest.startsWith('hold: ', t)) return 'hold'
-        if (rest.startsWith('discard: ', t)) return 'discard'
-      }
-    }
-    b = rest.indexOf(']: ', b + 1)
-  }
-  return null
+  while (k > r && isDigit(b[k - 1]!)) k--
+  return k < w - 3 && k >= r + 1 && b[k - 1] === 91
 }
 
 /**

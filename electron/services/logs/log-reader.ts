@@ -1,7 +1,8 @@
 // Node side of the log engine: bytes from a file or a stream, split into lines with Buffer decoding.
 
 import { createReadStream } from 'node:fs'
-import { LineSplitter, type LineSink } from '../../../shared/logs/line-splitter'
+import { open } from 'node:fs/promises'
+import { ByteLineSplitter, LineSplitter, type ByteLineSink, type LineSink } from '../../../shared/logs/line-splitter'
 
 export type LineEncoding = 'utf8' | 'latin1'
 
@@ -22,12 +23,18 @@ interface SliceDecoders {
   latin1Slice(start: number, end: number): string
 }
 
-function bufferDecoder(encoding: LineEncoding) {
-  return (bytes: Uint8Array, start: number, end: number): string => {
-    const b = (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as Buffer & SliceDecoders
-    return encoding === 'utf8' ? b.utf8Slice(start, end) : b.latin1Slice(start, end)
-  }
+function asBuffer(bytes: Uint8Array): Buffer & SliceDecoders {
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as Buffer & SliceDecoders
 }
+
+function bufferDecoder(encoding: LineEncoding) {
+  return encoding === 'utf8'
+    ? (bytes: Uint8Array, start: number, end: number): string => asBuffer(bytes).utf8Slice(start, end)
+    : (bytes: Uint8Array, start: number, end: number): string => asBuffer(bytes).latin1Slice(start, end)
+}
+
+/** Latin-1 slices through Buffer's native decoder (for the pflogsumm counter's `decode` option). */
+export const latin1Slice = bufferDecoder('latin1')
 
 /** Feed every line of a byte stream to sink. */
 export async function readLines(input: AsyncIterable<Uint8Array | string>, sink: LineSink, opts: ReadLinesOptions = {}): Promise<ReadLinesStats> {
@@ -41,4 +48,33 @@ export async function readLines(input: AsyncIterable<Uint8Array | string>, sink:
 /** Feed every line of a file to sink. */
 export function readFileLines(path: string, sink: LineSink, opts: ReadLinesOptions = {}): Promise<ReadLinesStats> {
   return readLines(createReadStream(path, { highWaterMark: 1 << 20 }), sink, opts)
+}
+
+/** Every line of a byte stream as bytes in place (no string per line). */
+export async function readByteLines(input: AsyncIterable<Uint8Array | string>, sink: ByteLineSink, opts: { maxLineBytes?: number } = {}): Promise<ReadLinesStats> {
+  const splitter = new ByteLineSplitter(sink, opts)
+  for await (const chunk of input) splitter.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)
+  splitter.end()
+  return { lines: splitter.lines, truncatedLines: splitter.truncatedLines, droppedBytes: splitter.droppedBytes }
+}
+
+/**
+ * Every line of a file as bytes in place: one buffer read into again and again (the lines are only
+ * valid during the sink's call), so reading a file allocates nothing per chunk or per line.
+ */
+export async function readFileByteLines(path: string, sink: ByteLineSink, opts: { maxLineBytes?: number; chunkBytes?: number } = {}): Promise<ReadLinesStats> {
+  const splitter = new ByteLineSplitter(sink, opts)
+  const buf = Buffer.allocUnsafe(opts.chunkBytes ?? 1 << 20)
+  const fh = await open(path, 'r')
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null)
+      if (bytesRead === 0) break
+      splitter.push(buf, 0, bytesRead)
+    }
+  } finally {
+    await fh.close()
+  }
+  splitter.end()
+  return { lines: splitter.lines, truncatedLines: splitter.truncatedLines, droppedBytes: splitter.droppedBytes }
 }

@@ -1,11 +1,13 @@
 // The summary equals pflogsumm's (run here, on the same file) on every fixture log, on a generated
 // 100k-line log, and on mutated lines that exercise pflogsumm's quirks.
 
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { formatPflogsummTotals } from '../../../shared/logs/pflogsumm-counter'
+import { PflogsummCounter } from '../../../shared/logs/pflogsumm-counter'
+import { readFileByteLines } from '../../../electron/services/logs/log-reader'
 import { summariseLogFile } from '../../../electron/services/logs/summarise-log'
 import { generateMaillog } from '../../support/maillog-generator'
 import { FIXTURE_ROOT, fixtureLogLines, fixtureLogText, logFixtureFiles } from '../../support/maillog-fixtures'
@@ -58,6 +60,22 @@ describe('summary equals pflogsumm', () => {
     const file = join(dir, 'mutated.log')
     writeFileSync(file, mutateLines(seedLines, 20_000).join('\n') + '\n', 'latin1')
     await expectParity(file)
+  }, 60_000)
+
+  it('the same totals from lines read in place out of a small reused buffer, and from strings', async () => {
+    // the counter reads each line's bytes inside the read buffer; a 97-byte buffer read into again and
+    // again cuts most lines across reads (those are copied together) and reuses every byte position
+    const file = join(dir, 'generated-20k.log')
+    writeFileSync(file, generateMaillog(20_000, { seed: 20_000, stamps: 'mixed' }) + mutateLines([...generateMaillog(500, { seed: 5 }).trimEnd().split('\n')], 2000).join('\n') + '\n', 'latin1')
+    const small = new PflogsummCounter()
+    const stats = await readFileByteLines(file, (b, s, e, t) => { if (!t) small.addBytes(b, s, e) }, { chunkBytes: 97 })
+    const strings = new PflogsummCounter()
+    for (const line of readFileSync(file, 'latin1').split('\n').slice(0, -1)) strings.addLine(line)
+    const whole = await summariseLogFile(file)
+    expect(stats.lines).toBe(whole.lines)
+    expect(small.totals()).toEqual(whole.totals)
+    expect(strings.totals()).toEqual(whole.totals)
+    expect(whole.totals).toEqual(pflogsummTotals(file))
   }, 60_000)
 
   it('reads the fixtures from the project, not from elsewhere', () => {
