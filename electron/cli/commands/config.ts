@@ -52,6 +52,7 @@ export function registerConfig(program: Command, ctx: CliContext): void {
     .action(async (name: string, paths: string[], o: { json?: boolean }) => {
       const { s, id } = await offline(ctx, name)
       const st = await s.configs.status(id)
+      if (!st.pulledAt) throw new AppError('not-found', `No configs pulled for ${name} yet: pull first (postdesk config pull ${name}).`)
       const chosen = st.files.filter((f) => (paths.length ? paths.includes(f.path) : f.state !== 'unchanged'))
       for (const p of paths) if (!st.files.some((f) => f.path === p)) throw new AppError('not-found', `${p} is not part of the workspace of ${name}.`)
       const out: { path: string; state: string; patch: string }[] = []

@@ -52,6 +52,8 @@ export interface PushOptions {
 }
 
 const CONFIG_SECRET_KIND = 'password' as const
+/** Errors after which the install may have gone on on the server (the outcome is asked for on the next connection). */
+const LINK_ERRORS = new Set(['disconnected', 'timeout', 'not-connected', 'unreachable', 'cancelled'])
 
 /**
  * The configs workspace: the server's Postfix/Dovecot/Apache/PostfixAdmin files pulled to the
@@ -425,6 +427,12 @@ export class ConfigWorkspace implements ConfigWorkspaceService {
       })
     } catch (e) {
       // The link may have dropped mid-install: pushInFlight stays, the next connection asks the server how it ended.
+      // Any other failure happened before anything ran on the server.
+      if (!validateOnly && !LINK_ERRORS.has((e as { code?: string }).code ?? '')) {
+        const now = await this.needState(id)
+        delete now.pushInFlight
+        await this.store(id).writeState(now)
+      }
       if (!validateOnly) await this.deps.journal.record({ server: id, area: 'configs', action: kind, target: `${paths.join(', ')} by ${author}`.slice(0, 1000), result: 'failed', error: (e as Error).message.slice(0, 500) })
       throw e
     }
