@@ -275,7 +275,8 @@ export class MailService {
         mailbox: r.after,
         aliasesRepointed: r.aliasesRepointed,
         maildir: moved,
-        ...(move && !from ? { warning: `Dovecot did not find the mail of ${username} (an inactive mailbox, or none delivered yet): no Maildir was moved.` } : {}),
+        // an active mailbox Dovecot knows but without a directory has no mail to move; an inactive one is unknown to Dovecot
+        ...(move && !from && old && !old.active ? { warning: `Dovecot does not look up inactive mailboxes, so the Maildir of ${username} (if any) was not found and not moved. Move it on the server to the new address's directory.` } : {}),
       }
     } catch (e) {
       const m = moved as { from: string; to: string } | null

@@ -1,7 +1,11 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type {
+  AdminCreate,
+  AdminPatch,
+  AdminRow,
   AliasCreate,
+  AliasDomainPatch,
   AliasDomainRow,
   AliasPatch,
   AliasRow,
@@ -14,12 +18,13 @@ import type {
   ListQuery,
   MailboxCreate,
   MailboxPatch,
+  MailboxRename,
   MailboxRow,
   MailSettingsView,
 } from '../../../shared/domain/mail'
 import { ApiError, call } from '../api/call'
 
-export type MailTab = 'domains' | 'mailboxes' | 'aliases' | 'aliasDomains'
+export type MailTab = 'domains' | 'mailboxes' | 'aliases' | 'aliasDomains' | 'admins'
 
 export interface PageState<T> {
   rows: T[]
@@ -47,6 +52,7 @@ export const useMailStore = defineStore('mail', () => {
   const mailboxes = ref(page<MailboxRow>('username'))
   const aliases = ref(page<AliasRow>('address'))
   const aliasDomains = ref(page<AliasDomainRow>('aliasDomain'))
+  const admins = ref(page<AdminRow>('username'))
   /** every domain name, for the forms' domain pickers */
   const domainNames = ref<string[]>([])
 
@@ -59,6 +65,7 @@ export const useMailStore = defineStore('mail', () => {
     mailboxes.value = page('username')
     aliases.value = page('address')
     aliasDomains.value = page('aliasDomain')
+    admins.value = page('username')
     domainNames.value = []
   }
 
@@ -90,12 +97,13 @@ export const useMailStore = defineStore('mail', () => {
   const loadMailboxes = () => loadPage(mailboxes, (query) => call(window.api.mail.listMailboxes({ server: srv(), query, ...(domain.value ? { domain: domain.value } : {}) })))
   const loadAliases = () => loadPage(aliases, (query) => call(window.api.mail.listAliases({ server: srv(), query, ...(domain.value ? { domain: domain.value } : {}) })))
   const loadAliasDomains = () => loadPage(aliasDomains, (query) => call(window.api.mail.listAliasDomains({ server: srv(), query })))
+  const loadAdmins = () => loadPage(admins, (query) => call(window.api.mail.listAdmins({ server: srv(), query })))
   async function loadDomainNames(): Promise<void> {
     const r = await call(window.api.mail.listDomains({ server: srv(), query: { search: '', offset: 0, limit: 1000, sort: 'domain', desc: false } }))
     domainNames.value = r.rows.map((d) => d.domain)
   }
   function load(tab: MailTab): Promise<void> {
-    return tab === 'domains' ? loadDomains() : tab === 'mailboxes' ? loadMailboxes() : tab === 'aliases' ? loadAliases() : loadAliasDomains()
+    return tab === 'domains' ? loadDomains() : tab === 'mailboxes' ? loadMailboxes() : tab === 'aliases' ? loadAliases() : tab === 'admins' ? loadAdmins() : loadAliasDomains()
   }
 
   const createDomain = (d: DomainCreate) => call(window.api.mail.createDomain({ server: srv(), domain: d }))
@@ -105,12 +113,17 @@ export const useMailStore = defineStore('mail', () => {
   const createMailbox = (m: MailboxCreate) => call(window.api.mail.createMailbox({ server: srv(), mailbox: m }))
   const editMailbox = (username: string, patch: MailboxPatch, version: string) => call(window.api.mail.editMailbox({ server: srv(), username, patch, version }))
   const previewDeleteMailbox = (username: string): Promise<DeleteSummary> => call(window.api.mail.previewDeleteMailbox({ server: srv(), username }))
-  const deleteMailbox = (username: string, version: string) => call(window.api.mail.deleteMailbox({ server: srv(), username, version }))
+  const deleteMailbox = (username: string, version: string, deleteMaildir = false) => call(window.api.mail.deleteMailbox({ server: srv(), username, version, deleteMaildir }))
+  const renameMailbox = (username: string, to: MailboxRename, version: string) => call(window.api.mail.renameMailbox({ server: srv(), username, to, version }))
   const createAlias = (a: AliasCreate) => call(window.api.mail.createAlias({ server: srv(), alias: a }))
   const editAlias = (address: string, patch: AliasPatch, version: string) => call(window.api.mail.editAlias({ server: srv(), address, patch, version }))
   const deleteAlias = (address: string, version: string) => call(window.api.mail.deleteAlias({ server: srv(), address, version }))
   const createAliasDomain = (aliasDomain: string, targetDomain: string) => call(window.api.mail.createAliasDomain({ server: srv(), aliasDomain: { aliasDomain, targetDomain } }))
   const deleteAliasDomain = (aliasDomain: string, version: string) => call(window.api.mail.deleteAliasDomain({ server: srv(), aliasDomain, version }))
+  const editAliasDomain = (aliasDomain: string, patch: AliasDomainPatch, version: string) => call(window.api.mail.editAliasDomain({ server: srv(), aliasDomain, patch, version }))
+  const createAdmin = (a: AdminCreate) => call(window.api.mail.createAdmin({ server: srv(), admin: a }))
+  const editAdmin = (username: string, patch: AdminPatch, version: string) => call(window.api.mail.editAdmin({ server: srv(), username, patch, version }))
+  const deleteAdmin = (username: string, version: string) => call(window.api.mail.deleteAdmin({ server: srv(), username, version }))
 
   // CSV import: a dry run first (verdict per row), then the write with progress events and cancel.
   /** the running import's progress (mail.importProgress of its call id), null when none runs */
@@ -147,6 +160,7 @@ export const useMailStore = defineStore('mail', () => {
     mailboxes,
     aliases,
     aliasDomains,
+    admins,
     domainNames,
     use,
     loadSettings,
@@ -165,6 +179,11 @@ export const useMailStore = defineStore('mail', () => {
     deleteAlias,
     createAliasDomain,
     deleteAliasDomain,
+    editAliasDomain,
+    renameMailbox,
+    createAdmin,
+    editAdmin,
+    deleteAdmin,
     importProgress,
     importMailboxes,
     cancelImport,
