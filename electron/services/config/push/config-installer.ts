@@ -92,6 +92,7 @@ export class ConfigInstaller implements ConfigInstallerApi {
     }
     const rec = await this.follow(serverId, id, progress)
     if (!rec) {
+      await removeStage()
       const why = launchError ? toErrorShape(launchError).message : 'no record of it on the server'
       return this.finish(serverId, files, outcome({ ok: false, step: 'install', verdicts, reason: `Nothing was changed: the install did not start (${why}). Push again when the connection is back.` }))
     }

@@ -76,7 +76,7 @@ listening() {
   h=$(printf ':%04X' "$1")
   cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v h="$h" '$4 == "0A" && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }'
 }
-TO=; command -v timeout >/dev/null 2>&1 && TO="timeout 10"
+TO=; command -v timeout >/dev/null 2>&1 && TO="timeout 5"
 # Reads the first line a local service says and checks its start (220 / * OK), then says goodbye.
 greets() {
   command -v bash >/dev/null 2>&1 || return 2
@@ -88,6 +88,25 @@ dv_pid() { b=$(doveconf -h base_dir 2>/dev/null); [ -n "$b" ] || b=/var/run/dove
 dv_on() { p=$(dv_pid); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
 ap_bin() { command -v apache2ctl || command -v apachectl || command -v httpd; }
 ap_on() { pgrep -x apache2 >/dev/null 2>&1 || pgrep -x httpd >/dev/null 2>&1; }
+restart_svc() {
+  if systemd; then run systemctl restart "$1"
+  elif [ -x "/etc/init.d/$1" ]; then run /etc/init.d/"$1" restart </dev/null
+  elif [ "$1" = postfix ]; then postfix stop >/dev/null 2>&1; run postfix start
+  else return 1; fi
+}
+# Where Dovecot's master writes (log_path, the syslog mail files): their sizes now, to read only what comes after.
+logmark() {
+  LOGS=
+  for f in $(doveconf -h log_path 2>/dev/null) /var/log/mail.log /var/log/maillog /var/log/mail.err /var/log/dovecot.log; do
+    case $f in /*) [ -f "$f" ] && LOGS="$LOGS $f:$(wc -c < "$f")" ;; esac
+  done
+  DV_SINCE=$(date +%s)
+}
+lognew() {
+  for e in $LOGS; do tail -c +$(($\{e##*:} + 1)) "$\{e%:*}" 2>/dev/null; done
+  systemd && journalctl -u dovecot --since "@$DV_SINCE" --no-pager -q 2>/dev/null
+  return 0
+}
 start_svc() {
   if systemd; then run systemctl start "$1"
   elif [ -x "/etc/init.d/$1" ]; then run /etc/init.d/"$1" start </dev/null
@@ -102,20 +121,20 @@ reload_ap() { if ap_on; then A=$(ap_bin) && run "$A" graceful; fi; }
 # Waits until what ran before runs again: the process, its ports, its greeting; Dovecot without new master errors.
 verify_pf() {
   [ "$PF_ON" = 1 ] || return 0
-  n=0
+  end=$(($(date +%s) + VERIFY_SECS))
   while :; do
     ok=1; problem=
     pf_on || { ok=0; problem="Postfix is not running (postfix status)."; }
     for p in $PF_PORTS; do [ $ok = 1 ] && ! listening "$p" && { ok=0; problem="Postfix does not listen on port $p."; }; done
     if [ $ok = 1 ] && [ "$PF_GREETS" = 1 ] && ! greets 25 220 QUIT; then ok=0; problem="Postfix accepts connections on port 25 but does not answer with its 220 greeting (smtpd fails to start: see the mail log)."; fi
     [ $ok = 1 ] && return 0
-    n=$((n + 1)); [ $n -ge 15 ] && { LAST=$problem; return 1; }
+    [ "$(date +%s)" -ge "$end" ] && { LAST=$problem; return 1; }
     sleep 1
   done
 }
 verify_dv() {
   [ "$DV_ON" = 1 ] || return 0
-  n=0
+  end=$(($(date +%s) + VERIFY_SECS))
   while :; do
     ok=1; problem=
     dv_on || { ok=0; problem="Dovecot is not running (no master process)."; }
@@ -123,11 +142,11 @@ verify_dv() {
     for p in $DV_PORTS; do [ $ok = 1 ] && ! listening "$p" && { ok=0; problem="Dovecot does not listen on port $p."; }; done
     if [ $ok = 1 ] && [ "$DV_GREETS" = 1 ] && ! greets 143 '* OK' 'a LOGOUT'; then ok=0; problem="Dovecot does not greet on port 143."; fi
     if [ $ok = 1 ] && [ -n "$DV_SINCE" ]; then
-      e=$(doveadm log errors -s "$DV_SINCE" 2>/dev/null | grep -E 'master: |Config reload failed|listen\(' | tail -n 5)
+      e=$(lognew | grep -E 'dovecot.*master: (Error|Fatal)|Config reload failed' | tail -n 5)
       [ -n "$e" ] && { LAST="Dovecot did not take the new configuration (it keeps running with the old one): $e"; return 1; }
     fi
     [ $ok = 1 ] && return 0
-    n=$((n + 1)); [ $n -ge 15 ] && { LAST=$problem; return 1; }
+    [ "$(date +%s)" -ge "$end" ] && { LAST=$problem; return 1; }
     sleep 1
   done
 }
@@ -137,7 +156,7 @@ verify_ap() {
   while ! ap_on; do n=$((n + 1)); [ $n -ge 10 ] && { LAST="Apache is not running after the graceful restart."; return 1; }; sleep 1; done
   return 0
 }
-`
+`.replace(/\$\\\{/g, '${')
 
 export interface InstallPlan {
   id: string
@@ -165,7 +184,7 @@ export function installScript(p: InstallPlan): string {
     `ID=${q(p.id)}`,
     `T=${q(pushDir(p.id))}`,
     `BK=${q(backupDir(p.id))}`,
-    'LAST=; STEP=start; FAILSTEP=',
+    'LAST=; STEP=start; FAILSTEP=; LOGS=; VERIFY_SECS=20',
     "trap '' HUP PIPE",
     FUNCTIONS,
     'say "push $ID starts"',
@@ -187,10 +206,12 @@ export function installScript(p: InstallPlan): string {
   restore.push(...mapCommands(p.files, '  ', true))
   restore.push('  rep restored')
   if (targets.includes('postfix')) restore.push('  grep -q "^reloading postfix" "$T/report" 2>/dev/null && { reload_pf || why "Reloading Postfix with the old files failed: $LAST"; }')
-  if (targets.includes('dovecot')) restore.push('  sleep 1; DV_SINCE=$(date +%s)', '  grep -q "^reloading dovecot" "$T/report" 2>/dev/null && { reload_dv || why "Reloading Dovecot with the old files failed: $LAST"; }')
+  if (targets.includes('dovecot')) restore.push('  logmark', '  grep -q "^reloading dovecot" "$T/report" 2>/dev/null && { reload_dv || why "Reloading Dovecot with the old files failed: $LAST"; }')
   if (targets.includes('apache')) restore.push('  grep -q "^reloading apache" "$T/report" 2>/dev/null && { reload_ap || why "Reloading Apache with the old files failed: $LAST"; }')
   restore.push('  LAST=')
-  for (const t of targets) restore.push(`  verify_${short(t)} || why "After restoring the old files: $LAST"`)
+  // A reload may not bring back a daemon the master throttles after failed starts: restart it then.
+  for (const t of targets)
+    restore.push(`  LAST=; VERIFY_SECS=8; verify_${short(t)} || { say "restarting ${t}"; LAST=; VERIFY_SECS=20; restart_svc ${t} && rep restarted ${t}; verify_${short(t)} || why "After restoring the old files: $LAST"; }`)
   restore.push('  st old "$FAILSTEP"', '  say "restored; old state"', '  exit 0', '}')
   L.push(...restore)
 
@@ -205,7 +226,7 @@ export function installScript(p: InstallPlan): string {
   if (targets.length) {
     L.push('st running reload')
     if (targets.includes('postfix')) L.push('rep reloading postfix', 'reload_pf || fail; [ "$PF_ON" = 1 ] && rep reloaded postfix')
-    if (targets.includes('dovecot')) L.push('rep reloading dovecot', 'DV_SINCE=$(date +%s)', 'reload_dv || fail; [ "$DV_ON" = 1 ] && rep reloaded dovecot')
+    if (targets.includes('dovecot')) L.push('rep reloading dovecot', 'logmark', 'reload_dv || fail; [ "$DV_ON" = 1 ] && rep reloaded dovecot')
     if (targets.includes('apache')) L.push('rep reloading apache', 'reload_ap || fail; [ "$AP_ON" = 1 ] && rep reloaded apache')
     L.push('st running verify')
     for (const t of targets) L.push(`verify_${short(t)} || fail`)
@@ -250,7 +271,11 @@ export function launchScript(stage: string, p: InstallPlan): string {
   const tag = heredocTag(script)
   const paths = p.files.map((f) => f.path).join('\n')
   const ptag = heredocTag(paths, 'POSTDESK_PATHS')
+  // In braces: sh reads the whole block before running any of it, so a link that dies while the
+  // script is still arriving runs nothing; once it runs, the hang-up of the link does not stop it.
   return [
+    '{',
+    "trap '' HUP PIPE",
     'set -u',
     'umask 077',
     `SEC=${q(SECTION)}`,
@@ -273,6 +298,7 @@ export function launchScript(stage: string, p: InstallPlan): string {
     `n=$(ls -1d ${PUSH_BASE}/2*/ 2>/dev/null | wc -l)`,
     `[ "$n" -gt 30 ] && ls -1d ${PUSH_BASE}/2*/ | sort | head -n $((n - 30)) | while IFS= read -r d; do rm -rf -- "$d"; done`,
     'exit 0',
+    '}',
   ].join('\n') + '\n'
 }
 

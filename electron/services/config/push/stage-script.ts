@@ -74,7 +74,9 @@ M() {
  */
 export function stageScript(files: readonly InstallFile[], keep: boolean): string {
   const q = quoteWord
+  // In braces: sh parses the whole script before running it (a truncated upload runs nothing).
   const L: string[] = [
+    '{',
     'set -u',
     'umask 077',
     `SEC=${q(SECTION)}`,
@@ -136,7 +138,7 @@ export function stageScript(files: readonly InstallFile[], keep: boolean): strin
     )
     for (const { f, i } of dovecot) L.push(`ov ${i} ${q(f.path)} "$DV" "$S/dovecot" || K note ${i} ${q(`${f.path} is outside ${dir}: doveconf reads it from the server, so this version of it was not checked.`)}`)
     // Absolute includes (and <file values) into the live folder point at the stage copy, in the stage only.
-    const sed = `s#^\\([[:space:]]*!include\\(_try\\)\\{0,1\\}[[:space:]]\\{1,\\}"\\{0,1\\}\\)${re}/#\\1$S/dovecot/#;s#<${re}/#<$S/dovecot/#g`
+    const sed = `s#^\\([[:space:]]*!include\\(_try\\)\\{0,1\\}[[:space:]]\\{1,\\}\\"\\{0,1\\}\\)${re}/#\\1$S/dovecot/#;s#<${re}/#<$S/dovecot/#g`
     L.push(`find "$S/dovecot" -type f -exec grep -q -F -e "$DV/" {} \\; -exec sed -i -e "${sed}" {} \\;`)
     L.push(`V doveconf - q doveconf -c "$S/dovecot/"${q(posix.basename(conf))} -n`)
     for (const { f, i } of dovecot)
@@ -167,7 +169,7 @@ export function stageScript(files: readonly InstallFile[], keep: boolean): strin
   for (const { i } of php)
     L.push(`if command -v php >/dev/null 2>&1; then V php ${i} a php -l "$S/new/${i}"; else K php ${i} ${q("PHP's command line (php) is not installed on this server: the file's PHP syntax was not checked.")}; fi`)
 
-  L.push('echo "$SEC""done"')
+  L.push('echo "$SEC""done"', '}')
   return L.join('\n') + '\n'
 }
 

@@ -1,0 +1,262 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ConfigInstaller } from '../../electron/services/config/push/config-installer'
+import type { InstallFile } from '../../electron/services/config/push/install-types'
+import { STAGE_BASE } from '../../electron/services/config/push/push-paths'
+import type { ConfigOwner } from '../../shared/domain/config-workspace'
+import { lockMailConfig } from './support/config-lock'
+import { treeDiff, treeHashes } from './support/config-tree-hashes'
+import { inServer, sendMail, waitForMail } from './support/mail-fixture'
+import { killPids, sshdPidsOf } from './support/vps-admin'
+import type { VpsServices } from './support/vps-services'
+import { vpsServices } from './support/vps-services'
+
+// Pushes configs to the shared test server with the real pipeline (stage, server tools, detached
+// install, reload, verify, restore). Holds the mail-config lock; afterAll puts every file back byte for
+// byte and makes sure Postfix and Dovecot run and answer.
+const MAIN = '/etc/postfix/main.cf'
+const MASTER = '/etc/postfix/master.cf'
+const DOVECOT = '/etc/dovecot/dovecot.conf'
+const ROOTS = ['/etc/postfix', '/etc/dovecot', '/etc/aliases']
+const ORIGINAL = new Map<string, Buffer>()
+
+let vps: VpsServices
+let id: string
+let installer: ConfigInstaller
+let release: () => void = () => undefined
+let initialTree: Map<string, string>
+
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
+const serverFile = (path: string, content: string | Buffer, owner: ConfigOwner, kind: string, extra: Partial<InstallFile> = {}): InstallFile => ({
+  path,
+  content: Buffer.from(content),
+  owner,
+  kind,
+  expectedSha256: existsSync(path) ? sha(readFileSync(path)) : null,
+  ...extra,
+})
+const original = (p: string) => (ORIGINAL.get(p) as Buffer).toString('utf8')
+const ourStages = () => (existsSync(STAGE_BASE) ? readdirSync(STAGE_BASE) : [])
+const greets = async (port: number, start: string) => {
+  const r = await inServer(['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port}; IFS= read -r l <&3; echo "$l"`])
+  return r.stdout.startsWith(start)
+}
+const mailFlows = async () => {
+  const needle = `push-${randomBytes(4).toString('hex')}`
+  const sent = await sendMail(vps.conn.host, 'alice@example.test', needle)
+  expect(sent.code, sent.stdout + sent.stderr).toBe(0)
+  expect(await waitForMail(vps.conn.host, 'alice@example.test', 'Secret123!', needle)).toBe(true)
+}
+
+beforeAll(async () => {
+  release = await lockMailConfig()
+  for (const p of [MAIN, MASTER, DOVECOT]) ORIGINAL.set(p, readFileSync(p))
+  initialTree = treeHashes(...ROOTS)
+  vps = await vpsServices()
+  id = vps.profile.id
+  await vps.services.connections.connect(id, { acceptFingerprint: vps.conn.hostKeySha256 })
+  installer = new ConfigInstaller({ connections: vps.services.connections, configBackups: vps.services.configBackups, journal: vps.services.journal, actor: 'tester@it' })
+}, 900_000)
+
+afterAll(async () => {
+  try {
+    if (!initialTree) return
+    // Whatever happened: the original bytes back (owner and mode are kept by writing in place), services up.
+    let changed = false
+    for (const [p, b] of ORIGINAL) {
+      if (!readFileSync(p).equals(b)) {
+        writeFileSync(p, b)
+        changed = true
+      }
+    }
+    if (changed) {
+      await inServer(['sh', '-c', 'postfix status >/dev/null 2>&1 && postfix reload || service postfix start; doveadm reload || service dovecot start'])
+    }
+    await inServer(['sh', '-c', 'postfix status >/dev/null 2>&1 || service postfix start </dev/null >/dev/null 2>&1; doveadm who >/dev/null 2>&1 || service dovecot start </dev/null >/dev/null 2>&1; exit 0'])
+    expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+  } finally {
+    release()
+  }
+}, 120_000)
+
+describe('config push: rejected by the server tools, nothing changed', () => {
+  it('a main.cf with a syntax error is rejected by postconf with its own words', async () => {
+    const before = treeHashes(...ROOTS)
+    const o = await installer.install(id, { files: [serverFile(MAIN, original(MAIN) + '\nmessage_size_limit 20480000\n', 'postfix', 'postfix-main')], validateOnly: false })
+    expect(o).toMatchObject({ ok: false, step: 'validate', installed: [], restored: false })
+    const pc = o.verdicts.find((v) => v.tool === 'postconf' && v.command.includes(' -n'))
+    expect(pc?.ok).toBe(false)
+    expect(pc?.output).toMatch(/fatal: \/etc\/postfix\/main\.cf, line \d+: missing '=' after attribute name/)
+    expect(o.reason).toMatch(/Nothing was installed.*missing '='.*Fix it/s)
+    expect(treeDiff(before, treeHashes(...ROOTS))).toEqual([])
+    expect(ourStages()).toEqual([])
+  })
+
+  it('an unknown parameter is rejected (postconf: unused parameter); validateOnly says the same', async () => {
+    const before = treeHashes(...ROOTS)
+    const f = serverFile(MAIN, original(MAIN) + '\nmessage_size_limt = 20480000\n', 'postfix', 'postfix-main')
+    for (const validateOnly of [true, false]) {
+      const o = await installer.install(id, { files: [f], validateOnly })
+      expect(o).toMatchObject({ ok: false, step: 'validate', validateOnly, installed: [] })
+      const pc = o.verdicts.find((v) => v.tool === 'postconf' && !v.ok)
+      expect(pc?.output).toContain('postconf: warning: /etc/postfix/main.cf: unused parameter: message_size_limt=20480000')
+    }
+    expect(treeDiff(before, treeHashes(...ROOTS))).toEqual([])
+    expect(ourStages()).toEqual([])
+  })
+
+  it('a dovecot.conf with a broken !include is rejected by doveconf', async () => {
+    const before = treeHashes(...ROOTS)
+    const o = await installer.install(id, { files: [serverFile(DOVECOT, original(DOVECOT) + '\n!include conf.d/no-such-file.conf\n', 'dovecot', 'dovecot')], validateOnly: false })
+    expect(o).toMatchObject({ ok: false, step: 'validate', installed: [] })
+    const dc = o.verdicts.find((v) => v.tool === 'doveconf')
+    expect(dc).toMatchObject({ ok: false })
+    expect(dc?.exitCode).not.toBe(0)
+    expect(dc?.output).toMatch(/Fatal: Error in configuration file \/etc\/dovecot\/dovecot\.conf line \d+/)
+    expect(treeDiff(before, treeHashes(...ROOTS))).toEqual([])
+    expect(ourStages()).toEqual([])
+  })
+
+  it('a file changed on the server since the compare is refused before anything is staged or validated', async () => {
+    const before = treeHashes(...ROOTS)
+    const f = { ...serverFile(MAIN, original(MAIN) + '\nmessage_size_limit = 30000000\n', 'postfix', 'postfix-main'), expectedSha256: sha('what the workspace saw') }
+    const o = await installer.install(id, { files: [f], validateOnly: false })
+    expect(o).toMatchObject({ ok: false, step: 'compare', verdicts: [], installed: [] })
+    expect(o.reason).toMatch(/Nothing was changed: \/etc\/postfix\/main\.cf \(was edited\) changed on the server after the compare/)
+    // a file that appeared since (expected absent)
+    const o2 = await installer.install(id, { files: [{ ...f, expectedSha256: null }], validateOnly: false })
+    expect(o2.reason).toMatch(/now exists/)
+    expect(treeDiff(before, treeHashes(...ROOTS))).toEqual([])
+    expect(ourStages()).toEqual([])
+  })
+
+  it('mail still flows after the rejected pushes', mailFlows)
+})
+
+describe('config push: installed, reloaded, verified', () => {
+  it('a valid message_size_limit is installed with a backup (old content, same owner and mode), Postfix reloaded, postconf shows it, mail flows; the old file goes back the same way', async () => {
+    const stBefore = statSync(MAIN)
+    const steps: string[] = []
+    const value = String(20_000_000 + Math.floor(Math.random() * 1000))
+    const o = await installer.install(id, { files: [serverFile(MAIN, original(MAIN) + `\nmessage_size_limit = ${value}\n`, 'postfix', 'postfix-main')], validateOnly: false, onProgress: (s) => steps.push(s) })
+    expect(o, o.reason ?? '').toMatchObject({ ok: true, step: 'done', restored: false, reason: null, reloaded: ['postfix'] })
+    expect(o.verdicts.every((v) => v.ok)).toBe(true)
+    expect(steps).toEqual(expect.arrayContaining(['stage', 'validate', 'backup']))
+    const backup = o.installed[0]?.backup as string
+    expect(o.installed).toEqual([{ path: MAIN, backup: expect.stringMatching(/^\/var\/backups\/postdesk\/\d{8}T\d{6}Z-[0-9a-f]{6}\/etc\/postfix\/main\.cf$/) }])
+    expect(readFileSync(backup).equals(ORIGINAL.get(MAIN) as Buffer)).toBe(true)
+    const stBackup = statSync(backup)
+    const stAfter = statSync(MAIN)
+    for (const st of [stBackup, stAfter]) expect([st.uid, st.gid, st.mode]).toEqual([stBefore.uid, stBefore.gid, stBefore.mode])
+    expect((await inServer(['postconf', '-h', 'message_size_limit'])).stdout.trim()).toBe(value)
+    expect((await inServer(['postconf', '-n'])).stdout).toContain(`message_size_limit = ${value}`)
+    expect(await greets(25, '220')).toBe(true)
+    expect((await vps.services.configBackups.offers(id, 'postfix')).some((x) => x.path === MAIN)).toBe(true)
+    const last = await installer.lastPush(id)
+    expect(last).toMatchObject({ state: 'new', paths: [MAIN], reason: null })
+    await mailFlows()
+
+    const back = await installer.install(id, { files: [serverFile(MAIN, ORIGINAL.get(MAIN) as Buffer, 'postfix', 'postfix-main')], validateOnly: false })
+    expect(back, back.reason ?? '').toMatchObject({ ok: true, step: 'done' })
+    expect(readFileSync(MAIN).equals(ORIGINAL.get(MAIN) as Buffer)).toBe(true)
+    expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+    expect((await inServer(['postconf', '-h', 'message_size_limit'])).stdout.trim()).not.toBe(value)
+  })
+
+  it('a change that validates but breaks smtpd after the reload is undone: backups restored, Postfix answers again, restored=true', async () => {
+    const before = treeHashes(...ROOTS)
+    // postconf and the global-parameter check accept it; smtpd dies on its first connection ("bad numerical configuration").
+    const f = serverFile(MAIN, original(MAIN) + '\nsmtpd_client_connection_count_limit = lots\n', 'postfix', 'postfix-main')
+    const o = await installer.install(id, { files: [f], validateOnly: false })
+    expect(o.verdicts.every((v) => v.ok)).toBe(true)
+    expect(o).toMatchObject({ ok: false, restored: true, step: 'verify' })
+    expect(o.reason).toMatch(/undone.*old files are back.*220 greeting/s)
+    expect(treeDiff(before, treeHashes(...ROOTS))).toEqual([])
+    expect(await greets(25, '220')).toBe(true)
+    expect(await installer.lastPush(id)).toMatchObject({ state: 'old', paths: [MAIN] })
+    await mailFlows()
+  }, 180_000)
+
+  it('a Dovecot listener on a port Postfix holds validates, but the reload does not take it: the old files are restored', async () => {
+    const before = treeHashes(...ROOTS)
+    const f = serverFile(DOVECOT, original(DOVECOT) + '\nservice imap-login {\n  inet_listener postdesk_test {\n    port = 25\n  }\n}\n', 'dovecot', 'dovecot')
+    const o = await installer.install(id, { files: [f], validateOnly: false })
+    expect(o.verdicts.find((v) => v.tool === 'doveconf')?.ok).toBe(true)
+    expect(o).toMatchObject({ ok: false, restored: true, step: 'verify', reloaded: ['dovecot'] })
+    expect(o.reason).toMatch(/listen\(\*, 25\) failed|Address already in use/)
+    expect(treeDiff(before, treeHashes(...ROOTS))).toEqual([])
+    expect(await greets(143, '* OK')).toBe(true)
+    await mailFlows()
+  }, 180_000)
+})
+
+describe('config push: the SSH link dies during the install', () => {
+  // launch: the link dies while the install is being started; running: once it runs on the server.
+  for (const when of ['launch', 'running'] as const) {
+    it(`(${when}) the server ends with all the new files or all the old ones, and a new connection reads which`, async () => {
+      const marker = `# postdesk link-cut test ${randomBytes(3).toString('hex')}`
+      const files = [
+        serverFile(MAIN, original(MAIN) + `\n${marker}\nmessage_size_limit = 21000000\n`, 'postfix', 'postfix-main'),
+        serverFile(MASTER, original(MASTER) + `\n${marker}\n`, 'postfix', 'postfix-master'),
+        serverFile(DOVECOT, original(DOVECOT) + `\n${marker}\n`, 'dovecot', 'dovecot'),
+      ]
+      const pids = await sshdPidsOf(vps.services, id)
+      const startedAt = new Date(Date.now() - 1000).toISOString()
+      let cut = false
+      let launched = false
+      const result = await installer
+        .install(id, {
+          files,
+          validateOnly: false,
+          onProgress: (step) => {
+            if (cut) return
+            if (when === 'launch' && step === 'backup') {
+              cut = true
+              setTimeout(() => killPids(pids), 20)
+            } else if (when === 'running' && launched) {
+              cut = true
+              killPids(pids)
+            }
+            if (step === 'backup') launched = true
+          },
+        })
+        .catch((e: unknown) => e)
+      expect(cut).toBe(true)
+
+      // A new app session (a fresh connection) asks the server.
+      const other = await vpsServices({ name: `Test VPS (after the cut, ${when})` })
+      await other.services.connections.connect(other.profile.id, { acceptFingerprint: other.conn.hostKeySha256 })
+      const fresh = new ConfigInstaller({ connections: other.services.connections, configBackups: other.services.configBackups })
+      let last = await fresh.lastPush(other.profile.id)
+      for (let i = 0; i < 120 && last?.state === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 500))
+        last = await fresh.lastPush(other.profile.id)
+      }
+      const ours = !!last && last.startedAt >= startedAt
+      const isNew = files.map((f) => readFileSync(f.path).equals(f.content))
+      const isOld = files.map((f) => readFileSync(f.path).equals(ORIGINAL.get(f.path) as Buffer))
+      if (ours) {
+        expect(last?.state).toMatch(/^(old|new)$/)
+        expect(last?.paths).toEqual(files.map((f) => f.path))
+      }
+      // never a mix: every file new (the push completed) or every file old (it never started, or was undone)
+      if (ours && last?.state === 'new') expect(isNew).toEqual([true, true, true])
+      else expect(isOld).toEqual([true, true, true])
+      // what install() said agrees with the server
+      if (!(result instanceof Error)) expect((result as { ok: boolean }).ok).toBe(ours && last?.state === 'new')
+      else expect(result.message).toMatch(/finishes it on its own|could not be reached/)
+      expect(await greets(25, '220')).toBe(true)
+      expect(await greets(143, '* OK')).toBe(true)
+
+      // Back to the original files through the pipeline.
+      if (isNew.every(Boolean)) {
+        const back = await fresh.install(other.profile.id, { files: files.map((f) => serverFile(f.path, ORIGINAL.get(f.path) as Buffer, f.owner, f.kind)), validateOnly: false })
+        expect(back, back.reason ?? '').toMatchObject({ ok: true })
+      }
+      expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+      expect(ourStages()).toEqual([])
+      await mailFlows()
+    }, 180_000)
+  }
+})
