@@ -111,7 +111,29 @@ describe('domains', () => {
     await rejectsWithoutChange(() => mail.createAlias(S, { address: `ü@${row.domain}`, goto: ['x@example.net'] }), 'invalid-input', 'invalid-email')
     await rejectsWithoutChange(() => mail.createAlias(S, { address: `ok@${row.domain}`, goto: ['ユーザー@example.net'] }), 'invalid-input', 'invalid-email')
     expect((await mail.listMailboxes(S, undefined, { search: 'ユーザー' })).total).toBe(0)
-    expect((await mail.listAliases(S, undefined, { search: '日本' })).total).toBe(0)
+  })
+
+  it('a partial Unicode search finds IDN domains and their mailboxes and aliases (punycode stored)', async () => {
+    const label = `${uniqueDomain().split('.')[0]}-東京都`
+    const row = await mail.createDomain(S, { domain: `${label}.test`, defaultAliases: false })
+    made.push(row.domain)
+    const other = await mail.createDomain(S, { domain: `${uniqueDomain().split('.')[0]}-大阪.test`, defaultAliases: false })
+    made.push(other.domain)
+    await mail.createMailbox(S, { localPart: 'kenji', domain: row.domain, password: 'KenjiPass123' })
+    await mail.createMailbox(S, { localPart: 'yuki', domain: other.domain, password: 'YukiPass1234' })
+    await mail.createAlias(S, { address: `sales@${row.domain}`, goto: [`kenji@${row.domain}`] })
+    // part of the Unicode label: not a substring of its punycode
+    expect((await mail.listDomains(S, { search: '京都' })).rows.map((r) => r.domain)).toEqual([row.domain])
+    expect((await mail.listMailboxes(S, undefined, { search: '東京' })).rows.map((r) => r.username)).toEqual([`kenji@${row.domain}`])
+    expect((await mail.listAliases(S, undefined, { search: '東京' })).rows.map((r) => r.address)).toEqual([`sales@${row.domain}`])
+    // local part @ the start of the Unicode domain
+    const start = label.slice(0, label.indexOf('-') + 2)
+    expect((await mail.listMailboxes(S, undefined, { search: `nji@${start}` })).rows.map((r) => r.username)).toEqual([`kenji@${row.domain}`])
+    expect((await mail.listMailboxes(S, undefined, { search: `yuki@${start}` })).total).toBe(0)
+    expect((await mail.listMailboxes(S, undefined, { search: '大阪' })).rows.map((r) => r.username)).toEqual([`yuki@${other.domain}`])
+    // no IDN domain matches: an empty page, not an error; LIKE wildcards in the local part are literal
+    expect((await mail.listMailboxes(S, undefined, { search: '存在しない' })).total).toBe(0)
+    expect((await mail.listMailboxes(S, undefined, { search: `%@${start}` })).total).toBe(0)
   })
 
   it('bad domain input is refused and changes nothing', async () => {

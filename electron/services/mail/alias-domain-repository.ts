@@ -3,7 +3,7 @@
 import { AliasDomainCreate, AliasDomainPatch, ListQuery as ListQuerySchema, type AliasDomainRow, type DeleteSummary, type ListQuery } from '../../../shared/domain/mail'
 import { AppError } from '../../../shared/errors'
 import { normalizeDomain } from '../../../shared/mail/address-rules'
-import { DomainRepository, searchPatterns } from './domain-repository'
+import { DomainRepository, idnCondition, idnSearch, searchPatterns } from './domain-repository'
 import { checkVersion, duplicate, invalid, notFound, writeLog, type MailContext } from './mail-context'
 import { isAsciiKey, likeOn, rowVersion, toBool, toNumber, toText, type Row } from './mail-database'
 
@@ -30,8 +30,10 @@ export class AliasDomainRepository {
   async list(query: ListQuery): Promise<{ rows: AliasDomainRow[]; total: number }> {
     const p = ListQuerySchema.parse(query)
     const patterns = searchPatterns(p.search)
-    const where = patterns.length ? `WHERE ${patterns.map((x) => `${likeOn('alias_domain', x)} OR ${likeOn('target_domain', x)}`).join(' OR ')}` : ''
-    const params = patterns.flatMap((s) => [s, s])
+    const idn = await idnSearch(this.c, p.search)
+    const idnConds = idn ? [idnCondition(idn, 'alias_domain'), idnCondition(idn, 'target_domain')] : []
+    const where = patterns.length ? `WHERE ${[...patterns.map((x) => `${likeOn('alias_domain', x)} OR ${likeOn('target_domain', x)}`), ...idnConds.map((x) => x.sql)].join(' OR ')}` : ''
+    const params = [...patterns.flatMap((s) => [s, s]), ...idnConds.flatMap((x) => x.params)]
     const t = this.c.tables.t('alias_domain')
     const sortCol = sortColumns[p.sort ?? 'aliasDomain'] ?? 'alias_domain'
     const rows = await this.c.q.query<Row[]>(`SELECT * FROM ${t} ${where} ORDER BY ${sortCol} ${p.desc ? 'DESC' : 'ASC'}, alias_domain ASC LIMIT ? OFFSET ?`, [...params, p.limit, p.offset])

@@ -4,7 +4,7 @@ import { AliasCreate, AliasPatch, ListQuery as ListQuerySchema, type AliasRow, t
 import { AppError } from '../../../shared/errors'
 import { checkAliasAddress, checkAliasTarget, joinGoto, normalizeDomain, normalizeEmail, splitGoto } from '../../../shared/mail/address-rules'
 import { canCreateMore } from '../../../shared/mail/quota-and-limits'
-import { DomainRepository, searchPatterns } from './domain-repository'
+import { DomainRepository, idnCondition, idnSearch, searchPatterns } from './domain-repository'
 import { checkVersion, cleanTargets, duplicate, invalid, notFound, writeLog, type MailContext } from './mail-context'
 import { isAsciiKey, likeOn, rowVersion, toBool, toNumber, toText, type Row } from './mail-database'
 
@@ -54,8 +54,10 @@ export class AliasRepository {
     if (!opts.includeMailboxes) conds.push('m.username IS NULL')
     const patterns = searchPatterns(p.search)
     if (patterns.length) {
-      conds.push(`(${patterns.map((x) => `${likeOn('a.address', x)} OR ${likeOn('a.goto', x)}`).join(' OR ')})`)
-      params.push(...patterns.flatMap((s) => [s, s]))
+      const idn = await idnSearch(this.c, p.search)
+      const idnCond = idn ? idnCondition(idn, 'a.domain', 'SUBSTRING_INDEX(a.address, \'@\', 1)') : undefined
+      conds.push(`(${[...patterns.map((x) => `${likeOn('a.address', x)} OR ${likeOn('a.goto', x)}`), ...(idnCond ? [idnCond.sql] : [])].join(' OR ')})`)
+      params.push(...patterns.flatMap((s) => [s, s]), ...(idnCond?.params ?? []))
     }
     const where = conds.map((c) => `AND ${c}`).join(' ')
     const sortCol = aliasSortColumns[p.sort ?? 'address'] ?? 'a.address'

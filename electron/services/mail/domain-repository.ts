@@ -4,7 +4,7 @@ import { DomainCreate, DomainPatch, ListQuery as ListQuerySchema, type DeleteSum
 import { AppError } from '../../../shared/errors'
 import { checkDomain, normalizeDomain } from '../../../shared/mail/address-rules'
 import { defaultAliasRows, newDomainDefaults } from '../../../shared/mail/domain-defaults'
-import { toAsciiDomain } from '../../../shared/mail/idn'
+import { toAsciiDomain, toUnicodeDomain } from '../../../shared/mail/idn'
 import { checkVersion, duplicate, invalid, notFound, writeLog, type MailContext } from './mail-context'
 import { isAsciiKey, likeOn, likePattern, rowVersion, toBool, toNumber, toText, type Row } from './mail-database'
 
@@ -59,6 +59,44 @@ export function searchPatterns(search: string): string[] {
   return out
 }
 
+/**
+ * A search in Unicode against stored punycode: the IDN domains (xn--) whose Unicode form contains the
+ * search, partial (例え finds xn--r8jz45g.jp = 例え.jp, as does 例). With an @, the part after it must
+ * start the domain's Unicode form and the part before it ends the local part (kenji@例 finds
+ * kenji@例え.jp). The domain table is small even beside 100k mailboxes, so its IDN names are decoded
+ * here; the rows are then matched by `domain IN (...)`, which the domain indexes serve.
+ */
+export interface IdnSearch {
+  domains: string[]
+  /** LIKE pattern for the local part (searches with an @) */
+  localLike?: string
+}
+
+export async function idnSearch(c: MailContext, search: string): Promise<IdnSearch | undefined> {
+  const s = search.trim().normalize('NFC').toLowerCase()
+  if (!/[^\x20-\x7e]/.test(s)) return undefined
+  const at = s.lastIndexOf('@')
+  const local = at >= 0 ? s.slice(0, at) : ''
+  const domainPart = at >= 0 ? s.slice(at + 1) : s
+  if (at >= 0 && /[^\x20-\x7e]/.test(local)) return undefined // PostfixAdmin's local parts are ASCII
+  const rows = await c.q.query<Row[]>(`SELECT domain FROM ${c.tables.t('domain')} WHERE domain LIKE '%xn--%'`)
+  const domains = rows
+    .map((r) => toText(r.domain))
+    .filter((d) => {
+      const u = toUnicodeDomain(d).normalize('NFC').toLowerCase()
+      return at >= 0 ? u.startsWith(domainPart) : u.includes(domainPart)
+    })
+  return { domains, ...(at >= 0 ? { localLike: `%${local.replace(/[\\%_]/g, (ch) => `\\${ch}`)}` } : {}) }
+}
+
+/** `(domainCol IN (…) [AND localCol LIKE ?])` for an IdnSearch, with its parameters; FALSE when nothing matched. */
+export function idnCondition(m: IdnSearch, domainCol: string, localCol?: string): { sql: string; params: unknown[] } {
+  if (!m.domains.length) return { sql: '0 = 1', params: [] }
+  const inList = `${domainCol} IN (${m.domains.map(() => '?').join(', ')})`
+  if (m.localLike !== undefined && localCol) return { sql: `(${inList} AND ${localCol} LIKE ?)`, params: [...m.domains, m.localLike] }
+  return { sql: inList, params: [...m.domains] }
+}
+
 export class DomainRepository {
   constructor(private readonly c: MailContext) {}
 
@@ -81,8 +119,10 @@ export class DomainRepository {
   async list(query: ListQuery): Promise<{ rows: DomainRow[]; total: number }> {
     const p = ListQuerySchema.parse(query)
     const patterns = searchPatterns(p.search)
-    const where = patterns.length ? `AND (${patterns.map((x) => `${likeOn('d.domain', x)} OR ${likeOn('d.description', x)}`).join(' OR ')})` : ''
-    const params = patterns.flatMap((s) => [s, s])
+    const idn = await idnSearch(this.c, p.search)
+    const idnCond = idn ? idnCondition(idn, 'd.domain') : undefined
+    const where = patterns.length ? `AND (${[...patterns.map((x) => `${likeOn('d.domain', x)} OR ${likeOn('d.description', x)}`), ...(idnCond ? [idnCond.sql] : [])].join(' OR ')})` : ''
+    const params = [...patterns.flatMap((s) => [s, s]), ...(idnCond?.params ?? [])]
     const sortCol = domainSortColumns[p.sort ?? 'domain'] ?? 'd.domain'
     const rows = await this.c.q.query<Row[]>(`${this.selectSql(where)} ORDER BY ${sortCol} ${p.desc ? 'DESC' : 'ASC'}, d.domain ASC LIMIT ? OFFSET ?`, [...params, p.limit, p.offset])
     const [count] = await this.c.q.query<Row[]>(`SELECT COUNT(*) AS n FROM ${this.c.tables.t('domain')} d WHERE d.domain <> 'ALL' ${where}`, params)

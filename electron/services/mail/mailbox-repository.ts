@@ -7,7 +7,7 @@ import { maildirFor } from '../../../shared/mail/maildir'
 import { validatePassword } from '../../../shared/mail/password-policy'
 import { identifyStoredHash } from '../../../shared/mail/password-schemes'
 import { canCreateMore, checkMailboxQuota, quotaBytesToMb, quotaMbToBytes } from '../../../shared/mail/quota-and-limits'
-import { DomainRepository, searchPatterns } from './domain-repository'
+import { DomainRepository, idnCondition, idnSearch, searchPatterns } from './domain-repository'
 import { checkVersion, cleanTargets, duplicate, invalid, notFound, writeLog, type MailContext } from './mail-context'
 import { isAsciiKey, likeOn, likePattern, rowVersion, toBool, toNumber, toText, type Row } from './mail-database'
 
@@ -70,8 +70,10 @@ export class MailboxRepository {
     }
     const patterns = searchPatterns(p.search)
     if (patterns.length) {
-      conds.push(`(${patterns.map((x) => `${likeOn('m.username', x)} OR ${likeOn('m.name', x)}`).join(' OR ')})`)
-      params.push(...patterns.flatMap((s) => [s, s]))
+      const idn = await idnSearch(this.c, p.search)
+      const idnCond = idn ? idnCondition(idn, 'm.domain', 'm.local_part') : undefined
+      conds.push(`(${[...patterns.map((x) => `${likeOn('m.username', x)} OR ${likeOn('m.name', x)}`), ...(idnCond ? [idnCond.sql] : [])].join(' OR ')})`)
+      params.push(...patterns.flatMap((s) => [s, s]), ...(idnCond?.params ?? []))
     }
     const where = conds.map((c) => `AND ${c}`).join(' ')
     const sortCol = mailboxSortColumns[p.sort ?? 'username'] ?? 'm.username'
