@@ -5,6 +5,7 @@ import type { CompareResult, ConfigProgress, PushResult, Snapshot, WorkspaceCata
 import { ApiError, call } from '../api/call'
 import { hasConflicts } from '../lib/configs/conflict-markers'
 import { lineDiffSummary, type LineDiffSummary } from '../lib/configs/line-diff-summary'
+import { pushBlocker as pushBlockerOf, type PushBlocker } from '../lib/configs/push-blocker'
 import { WorkspaceLinter } from '../lib/configs/workspace-linter'
 import { lintCataloguesOf, type LintFile } from '../lib/configs/workspace-lint-set'
 
@@ -89,14 +90,9 @@ export const useConfigsStore = defineStore('configs', () => {
   }
 
   /** Why a push cannot start now (null: it can). */
-  function pushBlocker(id: string, connected: boolean): 'not-pulled' | 'offline' | 'unsaved' | 'conflicts' | 'busy' | null {
+  function pushBlocker(id: string, connected: boolean): PushBlocker | null {
     const e = entry(id)
-    if (!e.status?.pulledAt) return 'not-pulled'
-    if (e.busy) return 'busy'
-    if (dirtyPaths(id).length) return 'unsaved'
-    if (conflictPaths(id).length) return 'conflicts'
-    if (!connected) return 'offline'
-    return null
+    return pushBlockerOf({ pulled: !!e.status?.pulledAt, busy: !!e.busy, unsaved: dirtyPaths(id).length, conflicts: conflictPaths(id).length, connected })
   }
 
   async function op<T>(id: string, name: ConfigsBusy, run: () => Promise<T>): Promise<T | null> {

@@ -8,14 +8,23 @@ export interface LintTransport {
   close(): void
 }
 
+interface LintWorker {
+  postMessage(message: LintRequest): void
+  onmessage: ((e: { data: LintReply }) => void) | null
+  terminate(): void
+}
+type LintWorkerConstructor = new (url: URL, options: { type: 'module'; name: string }) => LintWorker
+
 /** The worker when the page can start one (the app, the browser harness), else the same code in-process. */
 export function defaultTransport(): LintTransport {
-  if (typeof Worker !== 'undefined') {
+  // Read through globalThis: this module is also type-checked (and unit-tested) without the DOM library.
+  const Worker = (globalThis as { Worker?: LintWorkerConstructor }).Worker
+  if (Worker) {
     try {
       const worker = new Worker(new URL('./lint-worker.ts', import.meta.url), { type: 'module', name: 'postdesk-config-lint' })
       return {
         post: (req) => worker.postMessage(req),
-        onReply: (cb) => (worker.onmessage = (e: MessageEvent<LintReply>) => cb(e.data)),
+        onReply: (cb) => (worker.onmessage = (e) => cb(e.data)),
         close: () => worker.terminate(),
       }
     } catch {

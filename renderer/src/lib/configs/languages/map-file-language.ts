@@ -3,7 +3,11 @@ import { StreamLanguage, type StreamParser } from '@codemirror/language'
 interface MapState {
   /** The key of this entry is done; the rest of the entry is its value (also on continuation lines). */
   inValue: boolean
+  /** After `if` in a pcre/regexp table: a pattern follows. */
+  afterIf: boolean
 }
+
+const PATTERN = [/^!?\/(?:[^/\\]|\\.)*\/[a-zA-Z]*/, /^!?\{(?:[^}\\]|\\.)*\}[a-zA-Z]*/]
 
 /** Access actions (access(5), header_checks(5)) and the like: shown as keywords in values. */
 const ACTION = /^(OK|REJECT|DEFER|DEFER_IF_PERMIT|DEFER_IF_REJECT|DISCARD|DUNNO|FILTER|HOLD|IGNORE|INFO|PREPEND|REDIRECT|BCC|WARN|REPLACE|PERMIT|BYPASS|[45]\d\d|[45]\.\d+\.\d+)\b/
@@ -18,7 +22,7 @@ export function mapParser(mapType: string): StreamParser<MapState> {
   const aliases = mapType === 'aliases'
   return {
     name: `postfix-map-${mapType}`,
-    startState: () => ({ inValue: false }),
+    startState: () => ({ inValue: false, afterIf: false }),
     copyState: (s) => ({ ...s }),
     token(stream, state) {
       if (stream.sol()) {
@@ -26,8 +30,12 @@ export function mapParser(mapType: string): StreamParser<MapState> {
         if (!/^\s/.test(stream.peek() ?? '')) {
           state.inValue = false
           if (regexp) {
-            if (stream.match(/^(if|endif)\b/)) return 'keyword'
-            if (stream.match(/^!?\/(?:[^/\\]|\\.)*\/[a-zA-Z]*/) || stream.match(/^!?\{(?:[^}\\]|\\.)*\}[a-zA-Z]*/)) {
+            if (stream.match(/^if\b/)) {
+              state.afterIf = true
+              return 'keyword'
+            }
+            if (stream.match(/^endif\b/)) return 'keyword'
+            if (PATTERN.some((p) => stream.match(p))) {
               state.inValue = true
               return 'regexp'
             }
@@ -45,6 +53,10 @@ export function mapParser(mapType: string): StreamParser<MapState> {
         } else state.inValue = true
       }
       if (stream.eatSpace()) return null
+      if (state.afterIf) {
+        state.afterIf = false
+        if (PATTERN.some((p) => stream.match(p))) return 'regexp'
+      }
       if (aliases && !state.inValue && stream.eat(':')) {
         state.inValue = true
         return 'operator'
