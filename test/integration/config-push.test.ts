@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigInstaller } from '../../electron/services/config/push/config-installer'
 import type { InstallFile } from '../../electron/services/config/push/install-types'
@@ -7,7 +7,7 @@ import { STAGE_BASE } from '../../electron/services/config/push/push-paths'
 import type { ConfigOwner } from '../../shared/domain/config-workspace'
 import { lockMailConfig } from './support/config-lock'
 import { treeDiff, treeHashes } from './support/config-tree-hashes'
-import { inServer, sendMail, waitForMail } from './support/mail-fixture'
+import { inServer, lockConfigLocal, sendMail, waitForMail } from './support/mail-fixture'
 import { killPids, sshdPidsOf } from './support/vps-admin'
 import type { VpsServices } from './support/vps-services'
 import { vpsServices } from './support/vps-services'
@@ -132,6 +132,64 @@ describe('config push: rejected by the server tools, nothing changed', () => {
   })
 
   it('mail still flows after the rejected pushes', mailFlows)
+})
+
+describe('config push: maps, Apache and PostfixAdmin files are checked by their own tools', () => {
+  const MAP = '/etc/postfix/postdesk-it-access'
+  const APACHE = '/etc/apache2/conf-available/postfixadmin.conf'
+  const PHP = '/etc/postfixadmin/config.local.php'
+
+  it('a hash map with a line missing its value is rejected by postmap; a CIDR map with a bad mask too; good ones pass', async () => {
+    const before = treeHashes(...ROOTS)
+    const bad = await installer.install(id, { files: [serverFile(MAP, '10.0.0.1 OK\njust-a-key\n', 'postfix', 'postfix-map', { mapType: 'hash' })], validateOnly: true })
+    expect(bad.ok).toBe(false)
+    expect(bad.verdicts.find((v) => v.tool === 'postmap' && !v.ok)?.output).toContain(`postmap: warning: ${MAP}, line 2: expected format: key whitespace value`)
+    const cidr = await installer.install(id, { files: [serverFile(`${MAP}.cidr`, '10.0.0.0/33 REJECT\n', 'postfix', 'postfix-map', { mapType: 'cidr' })], validateOnly: true })
+    expect(cidr.verdicts.find((v) => v.tool === 'postmap' && !v.ok)?.output).toMatch(/bad mask length/)
+    const good = await installer.install(id, { files: [serverFile(MAP, '10.0.0.1 OK\n', 'postfix', 'postfix-map', { mapType: 'hash' }), serverFile(`${MAP}.cidr`, '10.0.0.0/8 REJECT\n', 'postfix', 'postfix-map', { mapType: 'cidr' })], validateOnly: true })
+    expect(good, JSON.stringify(good.verdicts)).toMatchObject({ ok: true, validateOnly: true, step: 'validate', installed: [] })
+    expect(treeDiff(before, treeHashes(...ROOTS))).toEqual([])
+    expect(ourStages()).toEqual([])
+  })
+
+  it('a new hash map is installed with the given mode and compiled by postmap (no backup: it did not exist)', async () => {
+    try {
+      const o = await installer.install(id, { files: [serverFile(MAP, '10.0.0.1 OK\n', 'postfix', 'postfix-map', { mapType: 'hash', mode: '0640', group: 'postfix' })], validateOnly: false })
+      expect(o, o.reason ?? '').toMatchObject({ ok: true, installed: [{ path: MAP, backup: null }] })
+      expect((statSync(MAP).mode & 0o777).toString(8)).toBe('640')
+      expect(existsSync(`${MAP}.db`)).toBe(true)
+      expect((await inServer(['postmap', '-q', '10.0.0.1', `hash:${MAP}`])).stdout.trim()).toBe('OK')
+    } finally {
+      for (const p of [MAP, `${MAP}.db`]) if (existsSync(p)) unlinkSync(p)
+    }
+  })
+
+  it('an Apache file with a bad directive is rejected by apachectl -t on a staged copy of /etc/apache2; a good one passes', async () => {
+    const bad = await installer.install(id, { files: [serverFile(APACHE, readFileSync(APACHE, 'utf8') + '\nRequireX all denied\n', 'apache', 'unknown')], validateOnly: true })
+    const v = bad.verdicts.find((x) => x.tool === 'apachectl')
+    expect(v).toMatchObject({ ok: false })
+    expect(v?.output).toMatch(/Invalid command 'RequireX'/)
+    expect(v?.output).toContain('/etc/apache2/conf-enabled/postfixadmin.conf')
+    const good = await installer.install(id, { files: [serverFile(APACHE, readFileSync(APACHE, 'utf8') + '\n# checked by postdesk\n', 'apache', 'unknown')], validateOnly: true })
+    expect(good.verdicts.find((x) => x.tool === 'apachectl')).toMatchObject({ ok: true, exitCode: 0 })
+    expect(ourStages()).toEqual([])
+  })
+
+  it("PostfixAdmin's config.local.php with a PHP syntax error is rejected by php -l", async () => {
+    const releasePhp = await lockConfigLocal()
+    try {
+      const bad = await installer.install(id, { files: [serverFile(PHP, readFileSync(PHP, 'utf8') + "\n$CONF['x' = 1;\n", 'postfixadmin', 'postfixadmin-php')], validateOnly: true })
+      const v = bad.verdicts.find((x) => x.tool === 'php')
+      expect(v).toMatchObject({ ok: false })
+      expect(v?.output).toMatch(/Parse error/)
+      expect(v?.output).toContain(PHP)
+      const good = await installer.install(id, { files: [serverFile(PHP, readFileSync(PHP, 'utf8') + '\n// checked\n', 'postfixadmin', 'postfixadmin-php')], validateOnly: true })
+      expect(good.verdicts.find((x) => x.tool === 'php')).toMatchObject({ ok: true })
+    } finally {
+      releasePhp()
+    }
+    expect(ourStages()).toEqual([])
+  })
 })
 
 describe('config push: installed, reloaded, verified', () => {
