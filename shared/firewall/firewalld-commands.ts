@@ -36,25 +36,66 @@ function sets(m: RuleModel): { name: string; family: 4 | 6; entries: string[] }[
 }
 
 /**
- * The firewall-cmd argv lists that turn `before` into `after` in the permanent configuration, then one
- * `--reload` (runtime = permanent, in one step). Only postdesk-* ipsets and their rich rules are named.
+ * Postdesk's rich rules are told apart by their priorities (firewalld rich rules carry no comment):
+ * blocks -32760, allows -32700, port drops -32600. Rules with other priorities are never touched.
  */
-export function firewalldCommands(before: RuleModel, after: RuleModel, zone?: string): string[][] {
-  const z = zone ? [`--zone=${zone}`] : []
-  const cmds: string[][] = []
-  const oldRules = firewalldRichRules(before)
-  const newRules = firewalldRichRules(after)
-  for (const r of oldRules) if (!newRules.includes(r)) cmds.push(['firewall-cmd', '--permanent', ...z, `--remove-rich-rule=${r}`])
-  const oldSets = sets(before)
-  const newSets = sets(after)
-  for (const s of oldSets) if (!newSets.some((n) => n.name === s.name)) cmds.push(['firewall-cmd', '--permanent', `--delete-ipset=${s.name}`])
-  for (const s of newSets) {
-    const old = oldSets.find((o) => o.name === s.name)
-    if (!old) cmds.push(['firewall-cmd', '--permanent', `--new-ipset=${s.name}`, '--type=hash:ip', `--option=family=${s.family === 4 ? 'inet' : 'inet6'}`])
-    for (const e of old?.entries ?? []) if (!s.entries.includes(e)) cmds.push(['firewall-cmd', '--permanent', `--ipset=${s.name}`, `--remove-entry=${e}`])
-    for (const e of s.entries) if (!old?.entries.includes(e)) cmds.push(['firewall-cmd', '--permanent', `--ipset=${s.name}`, `--add-entry=${e}`])
+export const FWD_PRIORITIES = ['-32760', '-32700', '-32600']
+
+export function isOwnedRichRule(rule: string): boolean {
+  return FWD_PRIORITIES.some((p) => rule.startsWith(`rule priority="${p}" `))
+}
+
+/** The owned state as lines: the rich rules, then one `ipset NAME ENTRY` line per set entry. */
+export function firewalldLines(m: RuleModel): string[] {
+  return [...firewalldRichRules(m), ...sets(m).flatMap((s) => s.entries.map((e) => `ipset ${s.name} ${e}`))]
+}
+
+/** What the detect script printed for firewalld: `zone Z`, `rich RULE`, `set NAME`, `ipset NAME ENTRY` lines. */
+export interface FirewalldState {
+  zone: string | null
+  /** Owned lines (rich rules with Postdesk's priorities, entries of postdesk-* sets). */
+  lines: string[]
+  /** The postdesk-* ipsets that exist (also the empty ones). */
+  sets: string[]
+}
+
+export function parseFirewalldState(text: string): FirewalldState {
+  const st: FirewalldState = { zone: null, lines: [], sets: [] }
+  for (const raw of text.split('\n')) {
+    const l = raw.trim()
+    if (l.startsWith('zone ')) st.zone = l.slice(5).trim() || null
+    else if (l.startsWith('rich ') && isOwnedRichRule(l.slice(5))) st.lines.push(l.slice(5))
+    else if (l.startsWith('set ') && l.slice(4).startsWith(FWD_PREFIX)) st.sets.push(l.slice(4))
+    else if (l.startsWith('ipset ') && l.split(' ')[1]?.startsWith(FWD_PREFIX) && l.split(' ').length === 3) st.lines.push(l)
   }
-  for (const r of newRules) if (!oldRules.includes(r)) cmds.push(['firewall-cmd', '--permanent', ...z, `--add-rich-rule=${r}`])
+  return st
+}
+
+const familyOf = (set: string) => (set.endsWith('-6') ? 'inet6' : 'inet')
+
+/**
+ * The firewall-cmd argv lists that turn the owned lines `before` into `after` in the permanent
+ * configuration, then one `--reload` (runtime = permanent, in one step). `existingSets` are the
+ * postdesk-* ipsets on the server. Only postdesk-* ipsets and rich rules with Postdesk's priorities are named.
+ */
+export function firewalldCommandsForLines(before: string[], after: string[], existingSets: string[], zone?: string | null): string[][] {
+  const z = zone ? [`--zone=${zone}`] : []
+  const rich = (ls: string[]) => ls.filter((l) => l.startsWith('rule '))
+  const entries = (ls: string[]) => ls.filter((l) => l.startsWith('ipset ')).map((l) => l.split(' ') as [string, string, string])
+  const setsAfter = [...new Set(entries(after).map((e) => e[1]))]
+  const cmds: string[][] = []
+  for (const r of rich(before)) if (!after.includes(r)) cmds.push(['firewall-cmd', '--permanent', ...z, `--remove-rich-rule=${r}`])
+  const dropped = existingSets.filter((s) => !setsAfter.includes(s))
+  for (const [, s, e] of entries(before)) if (!dropped.includes(s) && !after.includes(`ipset ${s} ${e}`)) cmds.push(['firewall-cmd', '--permanent', `--ipset=${s}`, `--remove-entry=${e}`])
+  for (const s of dropped) cmds.push(['firewall-cmd', '--permanent', `--delete-ipset=${s}`])
+  for (const s of setsAfter) if (!existingSets.includes(s)) cmds.push(['firewall-cmd', '--permanent', `--new-ipset=${s}`, '--type=hash:ip', `--option=family=${familyOf(s)}`])
+  for (const [, s, e] of entries(after)) if (!before.includes(`ipset ${s} ${e}`)) cmds.push(['firewall-cmd', '--permanent', `--ipset=${s}`, `--add-entry=${e}`])
+  for (const r of rich(after)) if (!before.includes(r)) cmds.push(['firewall-cmd', '--permanent', ...z, `--add-rich-rule=${r}`])
   if (cmds.length) cmds.push(['firewall-cmd', '--reload'])
   return cmds
+}
+
+/** The same from two rule models (the sets of `before` taken as existing). */
+export function firewalldCommands(before: RuleModel, after: RuleModel, zone?: string): string[][] {
+  return firewalldCommandsForLines(firewalldLines(before), firewalldLines(after), sets(before).map((s) => s.name), zone)
 }

@@ -7,6 +7,7 @@ import { apacheBlock, apacheOwned, apacheVersionOf, withApacheBlock } from '../.
 import { clientAddressOf, homeEntryOf, lineDiff, ruleModel, webAllowed, withEntryAddress } from '../../../shared/firewall/allowlist-model'
 import { IPT_JUMP, iptablesChainRules, iptablesRestoreInput, iptablesRollbackInput, ownedIptables, type IptablesOwned } from '../../../shared/firewall/iptables-rules'
 import { NFT_TABLE, nftRollbackScript, nftRuleLines, nftScript, nftTable } from '../../../shared/firewall/nft-rules'
+import { firewalldCommandsForLines, firewalldLines, parseFirewalldState, type FirewalldState } from '../../../shared/firewall/firewalld-commands'
 import { ownedUfwLines, ufwCommandsForLines, ufwRuleLines } from '../../../shared/firewall/ufw-commands'
 import type { ActivityJournal, EmitEvent, ExecOptions, ExecResult, ProfileStore } from '../types'
 import { AllowlistStore } from './allowlist-store'
@@ -61,6 +62,9 @@ interface ServerState {
   /** `ufw show added` (only when ufw is active). */
   ufwListing: string
   ufwActive: boolean
+  /** firewalld's permanent owned state (only when it is running). */
+  fwd: FirewalldState
+  fwdRunning: boolean
   apacheConf: string | undefined
   apacheBin: boolean
 }
@@ -220,8 +224,8 @@ export class FirewallService {
       return { ...base, outcome: 'needs-confirmation', message: `${preview.foreignRemoved.length} rule(s) that Postdesk did not write would be removed: confirm to go on.` }
     }
     this.guardSelf(state.clientIp, next, sshPort, o.allowSelfBlock === true)
-    if (backend === 'firewalld') {
-      throw new AppError('unsupported', 'Applying to firewalld on a server is not available yet: its commands are generated (see the preview); choose iptables or nftables.', { reason: 'firewalld-apply' })
+    if (backend === 'firewalld' && !state.fwdRunning) {
+      throw new AppError('unsupported', 'firewalld is installed but not running, so its rules would not be enforced. Start firewalld on the server, or choose iptables or nftables.', { reason: 'firewalld-stopped' })
     }
     if (backend === 'ufw' && !state.ufwActive) {
       throw new AppError('unsupported', 'ufw is installed but not active, so its rules would not be enforced. Enable ufw on the server (after allowing your SSH access), or choose iptables or nftables.', { reason: 'ufw-inactive' })
@@ -331,6 +335,13 @@ export class FirewallService {
       apply.push(`${U} [ -f /etc/ufw/$f ] && { cp -p /etc/ufw/$f "$D/$f.before" || fail ufw-backup; }; done`)
       rollback.push(`${U} [ -f "$D/$f.before" ] && cat "$D/$f.before" > /etc/ufw/$f; done`, 'ufw reload >/dev/null')
       for (const argv of ufwCommandsForLines(ownedUfwLines(state.ufwListing), ufwRuleLines(model))) apply.push(`${shellQuote(argv)} >>"$D/out" 2>"$D/err" || fail ufw`)
+    } else if (backend === 'firewalld') {
+      // The permanent zones and ipsets are copied first; the rollback puts them back and reloads, so
+      // runtime and permanent are exactly as before. The change: firewall-cmd --permanent ..., one --reload.
+      const W = 'for d in zones ipsets; do'
+      apply.push(`${W} [ -d /etc/firewalld/$d ] && { cp -a /etc/firewalld/$d "$D/fwd-$d" || fail firewalld-backup; }; done`)
+      rollback.push(`${W} [ -d "$D/fwd-$d" ] && rm -rf /etc/firewalld/$d && cp -a "$D/fwd-$d" /etc/firewalld/$d; done`, 'firewall-cmd --reload >/dev/null')
+      for (const argv of firewalldCommandsForLines(state.fwd.lines, firewalldLines(model), state.fwd.sets, state.fwd.zone)) apply.push(`${shellQuote(argv)} >>"$D/out" 2>"$D/err" || fail firewalld`)
     }
     const ap = this.apachePlan(state, next)
     if (ap) {
@@ -375,6 +386,7 @@ export class FirewallService {
     if (backend === 'iptables') return [...(state.ipt4.jump ? [IPT_JUMP] : []), ...state.ipt4.rules, ...state.ipt6.rules.map((r) => V6_TAG + r)]
     if (backend === 'nftables') return nftRuleLines(state.nftListing)
     if (backend === 'ufw') return ownedUfwLines(state.ufwListing)
+    if (backend === 'firewalld') return state.fwd.lines
     return []
   }
 
@@ -383,6 +395,7 @@ export class FirewallService {
     if (backend === 'iptables') return [IPT_JUMP, ...iptablesChainRules(m, 4), ...(state.ip6tables ? iptablesChainRules(m, 6).map((r) => V6_TAG + r) : [])]
     if (backend === 'nftables') return nftRuleLines(nftTable(m))
     if (backend === 'ufw') return ufwRuleLines(m)
+    if (backend === 'firewalld') return firewalldLines(m)
     return []
   }
 
@@ -392,6 +405,7 @@ export class FirewallService {
       return note
     }
     if (backend === 'ufw') return done('ufw keeps its rules itself (/etc/ufw/user.rules, user6.rules).')
+    if (backend === 'firewalld') return done('firewalld keeps them in its permanent configuration (applied with --permanent, then reloaded).')
     if (next.persistPath === null) return done('Not persisted (persistence is off for this server).')
     let script: string
     let where: string
@@ -446,6 +460,8 @@ export class FirewallService {
       nftListing: (sections['nft'] ?? '').trim(),
       ufwListing: sections['ufw'] ?? '',
       ufwActive: keys['ufw'] === 'Status: active',
+      fwd: parseFirewalldState(sections['firewalld'] ?? ''),
+      fwdRunning: keys['firewalld'] === 'running',
       apacheConf: apacheConf && apacheText !== undefined ? (apacheText.endsWith('\n') ? apacheText : apacheText + '\n') : undefined,
       apacheBin: !!keys['apache'],
     }

@@ -16,7 +16,8 @@ export function detectScript(apacheConf: string | undefined): string {
     'h iptables-restore && h iptables-save && echo iptables=1',
     'h ip6tables-restore && echo ip6tables=1',
     'h nft && echo nft=1',
-    'h firewall-cmd && echo "firewalld=$(firewall-cmd --state 2>/dev/null || echo stopped)"',
+    // firewalld needs the system bus: without its socket it cannot be running (and firewall-cmd takes a second to say so).
+    'F=; if h firewall-cmd; then [ -S /run/dbus/system_bus_socket ] && F=$(firewall-cmd --state 2>/dev/null | head -n 1); echo "firewalld=${F:-stopped}"; fi',
     'U=; h ufw && U=$(ufw status 2>/dev/null | head -n 1) && echo "ufw=$U"',
     'h at && echo at=1',
     'A=$(command -v apachectl || command -v apache2ctl || command -v httpd)',
@@ -32,6 +33,9 @@ export function detectScript(apacheConf: string | undefined): string {
     `echo '${SECTION}ufw'`,
     // The rules ufw keeps (its own listing; only when it is active: an inactive ufw is not applied to).
     '[ "$U" = "Status: active" ] && ufw show added 2>/dev/null',
+    `echo '${SECTION}firewalld'`,
+    // The permanent configuration (what a reload makes the runtime): the default zone's rich rules and the postdesk-* ipsets.
+    'if [ "$F" = running ]; then Z=$(firewall-cmd --get-default-zone 2>/dev/null); echo "zone $Z"; firewall-cmd --permanent --zone="$Z" --list-rich-rules 2>/dev/null | sed "s/^/rich /"; for s in $(firewall-cmd --permanent --get-ipsets 2>/dev/null); do case $s in postdesk-*) echo "set $s"; firewall-cmd --permanent --ipset="$s" --get-entries 2>/dev/null | sed "s/^/ipset $s /";; esac; done; fi',
     `echo '${SECTION}apache'`,
     ...(apacheConf ? [`cat ${shellQuote([apacheConf])} 2>/dev/null`] : []),
     `echo '${SECTION}end'`,

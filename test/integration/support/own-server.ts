@@ -25,6 +25,8 @@ export interface OwnServer {
   /** Runs argv as root inside the server (its network and mount namespace). */
   run(argv: string[], input?: string): string
   tryRun(argv: string[], input?: string): string | undefined
+  /** Starts a long-running process inside the server (killed by stop() at the latest). */
+  spawn(argv: string[]): ChildProcess
   /** Stops sshd and its sessions, removes the namespace, the veth pair and the private copies. */
   stop(): Promise<void>
 }
@@ -43,7 +45,9 @@ export async function startOwnServer(o: { name: string; octet: number; privateDi
   const inNs = (...a: string[]) => execFileSync('ip', ['netns', 'exec', ns, ...a], { stdio: 'pipe' })
   const dir = mkdtempSync(join(tmpdir(), `postdesk-${o.name}-`))
   let child: ChildProcess | undefined
+  const daemons: ChildProcess[] = []
   const teardown = () => {
+    for (const d of daemons) d.kill('SIGKILL')
     if (child?.pid !== undefined) {
       try {
         execFileSync('pkill', ['-KILL', '-P', String(child.pid)])
@@ -134,6 +138,11 @@ export async function startOwnServer(o: { name: string; octet: number; privateDi
     port: 22,
     fingerprint: sha256Fingerprint(blob),
     run,
+    spawn(argv) {
+      const d = spawn('nsenter', ['-t', pid, '-m', '-n', '--', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] })
+      daemons.push(d)
+      return d
+    },
     tryRun(argv, input) {
       try {
         return run(argv, input)

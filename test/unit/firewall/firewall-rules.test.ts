@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Allowlist } from '../../../shared/domain/firewall'
 import { apacheBlock, apacheOwned, apacheVersionOf, APACHE_BEGIN, APACHE_END, withApacheBlock } from '../../../shared/firewall/apache-block'
 import { clientAddressOf, homeEntryOf, lineDiff, ruleModel, webAllowed, withEntryAddress } from '../../../shared/firewall/allowlist-model'
-import { firewalldCommands, firewalldRichRules } from '../../../shared/firewall/firewalld-commands'
+import { firewalldCommands, firewalldCommandsForLines, firewalldLines, firewalldRichRules, parseFirewalldState } from '../../../shared/firewall/firewalld-commands'
 import { foreignIptables, IPT_JUMP, iptablesChainRules, iptablesRestoreInput, iptablesRollbackInput, ownedIptables } from '../../../shared/firewall/iptables-rules'
 import { foreignNft, nftRollbackScript, nftRuleLines, nftScript, nftTable } from '../../../shared/firewall/nft-rules'
 import { ownedUfwLines, ufwCommands, ufwCommandsForLines, ufwRuleLines, ufwRuleSpecs, ufwSpecOf } from '../../../shared/firewall/ufw-commands'
@@ -167,6 +167,40 @@ describe('firewalld and ufw commands', () => {
       '--remove-rich-rule=rule priority="-32600" port port="993" protocol="tcp" drop',
       '--delete-ipset=postdesk-p993-4',
       '--reload',
+    ])
+  })
+  it('firewalld: owned state from the detect output (Postdesk priorities, postdesk-* sets); line diffs become commands', () => {
+    const text = [
+      'zone public',
+      'rich rule priority="-32700" family="ipv4" source ipset="postdesk-p993-4" port port="993" protocol="tcp" accept',
+      'rich rule priority="-32600" port port="993" protocol="tcp" drop',
+      'rich rule family="ipv4" source address="192.0.2.9" drop',
+      'set postdesk-p993-4',
+      'ipset postdesk-p993-4 203.0.113.9',
+      'set postdesk-blocked-6',
+      'set admins',
+      'ipset admins 192.0.2.1',
+    ].join('\n')
+    const st = parseFirewalldState(text)
+    expect(st).toEqual({
+      zone: 'public',
+      lines: ['rule priority="-32700" family="ipv4" source ipset="postdesk-p993-4" port port="993" protocol="tcp" accept', 'rule priority="-32600" port port="993" protocol="tcp" drop', 'ipset postdesk-p993-4 203.0.113.9'],
+      sets: ['postdesk-p993-4', 'postdesk-blocked-6'],
+    })
+    expect(firewalldLines(after)).toEqual([...firewalldRichRules(after), 'ipset postdesk-p993-4 203.0.113.10'])
+    // The refresh: one entry swapped; the empty leftover set of an earlier block is deleted; foreign rules are never named.
+    expect(firewalldCommandsForLines(st.lines, firewalldLines(after), st.sets, st.zone)).toEqual([
+      ['firewall-cmd', '--permanent', '--ipset=postdesk-p993-4', '--remove-entry=203.0.113.9'],
+      ['firewall-cmd', '--permanent', '--delete-ipset=postdesk-blocked-6'],
+      ['firewall-cmd', '--permanent', '--ipset=postdesk-p993-4', '--add-entry=203.0.113.10'],
+      ['firewall-cmd', '--reload'],
+    ])
+    const v6 = ruleModel({ entries: [], blocked: [{ address: '2001:db8::5', since: 'x' }] })
+    expect(firewalldCommandsForLines([], firewalldLines(v6), [], 'public')).toEqual([
+      ['firewall-cmd', '--permanent', '--new-ipset=postdesk-blocked-6', '--type=hash:ip', '--option=family=inet6'],
+      ['firewall-cmd', '--permanent', '--ipset=postdesk-blocked-6', '--add-entry=2001:db8::5'],
+      ['firewall-cmd', '--permanent', '--zone=public', '--add-rich-rule=rule priority="-32760" family="ipv6" source ipset="postdesk-blocked-6" drop'],
+      ['firewall-cmd', '--reload'],
     ])
   })
   it('ufw: rules carry the postdesk comment, prepended on top in order, deleted by their full spec', () => {

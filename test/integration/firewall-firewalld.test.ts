@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Allowlist } from '../../shared/domain/firewall'
+import { startOwnServer, type OwnServer } from './support/own-server'
+import { vpsServices, type VpsServices } from './support/vps-services'
+import { waitFor } from './support/vps-firewall'
+
+// firewalld for real, with the commit-confirmed apply, in a network namespace of this file's own (never
+// the test VPS's `pdvps`): its own sshd, a private D-Bus system bus (dbus-daemon on a private /run/dbus)
+// and firewalld on it, private copies of /etc/firewalld, /run/firewalld, /var/lib/postdesk and at's spool.
+// This machine's /run/dbus, /etc/firewalld and firewall are never touched.
+const PORT = 9993
+const FOREIGN = 'rule family="ipv4" source address="192.0.2.9" port port="2525" protocol="tcp" drop'
+let srv: OwnServer
+let listener: ChildProcess | undefined
+
+function reachable(from: string, host: string, port: number, ms = 1500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port, localAddress: from, timeout: ms })
+    const done = (ok: boolean) => {
+      s.destroy()
+      resolve(ok)
+    }
+    s.once('connect', () => done(true))
+    s.once('timeout', () => done(false))
+    s.once('error', () => done(false))
+  })
+}
+const fwc = (...a: string[]) => srv.run(['firewall-cmd', ...a])
+/** The permanent configuration, byte for byte (what a rollback must restore). */
+const permanent = () => srv.run(['sh', '-c', 'cd /etc/firewalld && find zones ipsets -type f | sort | while read -r f; do echo "== $f"; cat "$f"; done'])
+const foreignRich = () => fwc('--permanent', '--list-rich-rules').split('\n').filter((l) => l && !/^rule priority="-32(760|700|600)"/.test(l))
+
+beforeAll(async () => {
+  srv = await startOwnServer({ name: 'fwd', octet: 93, privateDirs: ['/etc/firewalld', '/run/dbus', '/run/firewalld', '/var/lib/postdesk', '/var/spool/cron/atjobs'] })
+  srv.spawn(['dbus-daemon', '--system', '--nofork', '--nopidfile'])
+  expect(await waitFor(() => srv.tryRun(['test', '-S', '/run/dbus/system_bus_socket']) !== undefined, 10_000)).toBe(true)
+  srv.spawn(['/usr/bin/python3', '/usr/sbin/firewalld', '--nofork', '--nopid', '--log-target', 'console'])
+  expect(await waitFor(() => srv.tryRun(['firewall-cmd', '--state'])?.trim() === 'running', 30_000, 500)).toBe(true)
+  // Everything open by default (the trusted zone), one rich rule of the admin's own (foreign to Postdesk).
+  fwc('--set-default-zone=trusted')
+  fwc('--permanent', `--add-rich-rule=${FOREIGN}`)
+  fwc('--reload')
+  listener = spawn('ip', ['netns', 'exec', srv.ns, 'python3', '-c', `import socket\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(('0.0.0.0', ${PORT}))\ns.listen(64)\nwhile True:\n    c, _ = s.accept()\n    c.close()\n`], { stdio: 'ignore' })
+  expect(await waitFor(() => reachable(srv.clients[0], srv.host, PORT, 300), 5000)).toBe(true)
+}, 120_000)
+afterAll(async () => {
+  listener?.kill('SIGKILL')
+  await srv?.stop()
+})
+
+async function client(dataDir: string | undefined, from: string): Promise<VpsServices> {
+  if (dataDir) {
+    const file = join(dataDir, 'profiles.json')
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/"localAddress": "[^"]*"/, `"localAddress": "${from}"`))
+  }
+  const v = await vpsServices({ name: 'fwd', localAddress: from, profile: { host: srv.host }, ...(dataDir ? { dataDir } : {}) })
+  await v.services.connections.connect(v.profile.id, { acceptFingerprint: srv.fingerprint })
+  return v
+}
+
+describe('allowlist on firewalld (own namespace, private D-Bus)', () => {
+  let dataDir = ''
+  let id = ''
+  const [A, B] = [() => srv.clients[0], () => srv.clients[1]]
+
+  it('from A: an ipset and rich rules (permanent, reloaded) allow A on the protected port; B cannot; the foreign rich rule stays', async () => {
+    expect(await reachable(B(), srv.host, PORT)).toBe(true)
+    const a = await client(undefined, A())
+    dataDir = a.dataDir
+    id = a.profile.id
+    const list: Allowlist = { server: id, backend: 'firewalld', confirmTimeoutSec: 20, entries: [{ name: 'home', ipv4: A(), access: [`tcp/${PORT}`], home: true, history: [] }], blocked: [] }
+    await a.services.firewall.save(id, list)
+    const st = await a.services.firewall.status(id)
+    expect(st.backends.available).toContain('firewalld')
+    expect(st.backends.chosen).toBe('firewalld')
+    expect(st.rulesNow).toEqual([])
+
+    const r = await a.services.firewall.apply(id)
+    expect(r.outcome, r.message).toBe('confirmed')
+    expect(r.backend).toBe('firewalld')
+    expect(r.confirmedFrom).toBe(A())
+    expect(r.message).toMatch(/permanent configuration/)
+    expect(fwc('--ipset=postdesk-p9993-4', '--get-entries').trim()).toBe(A())
+    expect(fwc('--list-rich-rules')).toContain(`rule priority="-32700" family="ipv4" source ipset="postdesk-p9993-4" port port="${PORT}" protocol="tcp" accept`)
+    expect(await reachable(A(), srv.host, PORT)).toBe(true)
+    expect(await reachable(B(), srv.host, PORT)).toBe(false)
+    expect(await reachable(B(), srv.host, 22)).toBe(true)
+    expect(foreignRich()).toEqual([FOREIGN])
+    expect(srv.run(['ls', '/var/lib/postdesk/firewall']).trim()).toBe('')
+    expect((await a.services.firewall.status(id)).rulesNow.sort()).toEqual([...r.preview.after].sort())
+    expect((await a.services.firewall.apply(id)).outcome).toBe('unchanged')
+    await a.services.connections.closeAll()
+  })
+
+  it('switched to B: refresh swaps the ipset entry; B connects, A cannot', async () => {
+    const b = await client(dataDir, B())
+    const r = await b.services.firewall.refresh(id, { confirmTimeoutSec: 20 })
+    expect(r.outcome, r.message).toBe('confirmed')
+    expect(r.confirmedFrom).toBe(B())
+    expect(r.preview.removed).toEqual([`ipset postdesk-p9993-4 ${A()}`])
+    expect(r.preview.added).toEqual([`ipset postdesk-p9993-4 ${B()}`])
+    expect(await reachable(B(), srv.host, PORT)).toBe(true)
+    expect(await reachable(A(), srv.host, PORT)).toBe(false)
+    expect(foreignRich()).toEqual([FOREIGN])
+    await b.services.connections.closeAll()
+  })
+
+  it('lockout: blocking its own address is rolled back by the server (permanent config restored, reloaded), with no client action', async () => {
+    const b = await client(dataDir, B())
+    const before = permanent()
+    const t0 = Date.now()
+    const r = await b.services.firewall.block(id, B(), { allowSelfBlock: true, confirmTimeoutSec: 10 })
+    expect(r.outcome, r.message).toBe('rolled-back')
+    expect(r.rollbackFired).toBe(true)
+    expect(Date.now() - t0).toBeLessThan(60_000)
+    expect(permanent()).toBe(before)
+    expect(fwc('--get-ipsets').split(/\s+/).filter(Boolean)).toEqual(['postdesk-p9993-4'])
+    expect(await reachable(B(), srv.host, 22)).toBe(true)
+    expect(await reachable(B(), srv.host, PORT)).toBe(true)
+    expect(await reachable(A(), srv.host, PORT)).toBe(false)
+    await b.services.connections.closeAll()
+  })
+
+  it('back to no entries: the rich rules and the postdesk ipset go; the foreign rule stays', async () => {
+    const b = await client(dataDir, B())
+    const al = await b.services.firewall.get(id)
+    const r = await b.services.firewall.apply(id, { ...al, entries: [] })
+    expect(r.outcome, r.message).toBe('confirmed')
+    expect(fwc('--permanent', '--get-ipsets').trim()).toBe('')
+    expect(foreignRich()).toEqual([FOREIGN])
+    expect(fwc('--permanent', '--list-rich-rules').trim()).toBe(FOREIGN)
+    expect(await reachable(A(), srv.host, PORT)).toBe(true)
+    await b.services.connections.closeAll()
+  })
+})
