@@ -104,6 +104,9 @@ const NEEDLES: readonly Uint8Array[] = [
   ascii(': reject_warning: '), ascii(': reject: '), ascii(': hold: '), ascii(': discard: '),
   ascii(': header '), ascii(': body '), ascii(': END-OF-MESSAGE '), W.sender, W.uid,
 ]
+/** The bytes at which scanLine stops: space, colon, `=` and `<`. */
+const TRIGGER = new Uint8Array(256)
+for (const c of [32, 58, 61, 60]) TRIGGER[c] = 1
 const SMTPD_ACTIONS: readonly [N, RejectType][] = [[N.RejectWarning, 'reject_warning'], [N.Reject, 'reject'], [N.Hold, 'hold'], [N.Discard, 'discard']]
 const CLEANUP_STAGES: readonly N[] = [N.Header, N.Body, N.Eom]
 
@@ -112,11 +115,12 @@ function at(b: Uint8Array, e: number, i: number): number {
   return i < e ? b[i]! : -1
 }
 
-/** Does b[i, e) start with w? */
+/** Does b[i, e) start with w? (The first byte is compared before the length: most calls fail there.) */
 function has(b: Uint8Array, e: number, i: number, w: Uint8Array): boolean {
+  if (b[i] !== w[0]) return false
   const n = w.length
-  if (i + n > e) return false
-  for (let k = 0; k < n; k++) if (b[i + k] !== w[k]) return false
+  if (i < 0 || i + n > e) return false
+  for (let k = 1; k < n; k++) if (b[i + k] !== w[k]) return false
   return true
 }
 
@@ -312,38 +316,45 @@ export class PflogsummCounter {
     const first = this.first
     for (let k = 0; k < first.length; k++) first[k] = -1
     const from = r >= 2 ? r - 2 : r
-    const last = e - 2
-    for (let i = from; i < last; i++) {
-      const c = b[i]!
-      if (c === 58) {
-        if (b[i + 1] !== 32) continue
-        let k: N
-        switch (b[i + 2]) {
-          case 91: k = N.SolarisId; break
-          case 99: k = N.Client; break
-          case 114: k = has(b, e, i, NEEDLES[N.Reject]!) ? N.Reject : N.RejectWarning; break
-          case 104: k = b[i + 3] === 111 ? N.Hold : N.Header; break
-          case 100: k = N.Discard; break
-          case 98: k = N.Body; break
-          case 69: k = N.Eom; break
-          case 115: k = N.Sender; break
-          case 117: k = N.Uid; break
-          default: continue
-        }
-        if (first[k]! < 0 && (i >= r || k === N.SolarisId) && has(b, e, i, NEEDLES[k]!)) first[k] = i
-      } else if (c === 60 && b[i - 1] === 61) {
-        // `from=<` or `to=<` ends here
-        if (b[i - 2] === 109) {
-          if (first[N.From]! < 0 && i - 5 >= r && b[i - 5] === 102 && b[i - 4] === 114 && b[i - 3] === 111) first[N.From] = i - 5
-        } else if (b[i - 2] === 111 && first[N.To]! < 0 && i - 3 >= r && b[i - 3] === 116) first[N.To] = i - 3
-      }
+    // Every needle holds ": " or "=<": two bytes, one of them at an odd distance from `from`. So only
+    // every other byte is looked at, and only one of ": =<" makes the loop stop there.
+    for (let k = from + 1; k < e; k += 2) {
+      if (TRIGGER[b[k]!] === 0) continue
+      const c = b[k]!
+      if (c === 32) {
+        if (b[k - 1] === 58) this.colonAt(b, r, e, k - 1)
+      } else if (c === 58) {
+        if (k + 1 < e && b[k + 1] === 32) this.colonAt(b, r, e, k)
+      } else if (c === 61) {
+        if (k + 1 < e && b[k + 1] === 60) this.ltAt(b, r, k + 1)
+      } else if (b[k - 1] === 61) this.ltAt(b, r, k)
     }
-    // a `<` in the last two bytes can still end a from=< or to=<
-    for (let i = Math.max(last, from); i < e; i++) {
-      if (b[i] !== 60 || b[i - 1] !== 61) continue
-      if (first[N.From]! < 0 && i - 5 >= r && has(b, e, i - 5, W.from)) first[N.From] = i - 5
-      else if (first[N.To]! < 0 && i - 3 >= r && has(b, e, i - 3, W.to)) first[N.To] = i - 3
+    // the first byte: a pair starting at `from` is seen from `from + 1`; one ending there is outside
+  }
+
+  /** ": " at i: which needle, if any, starts there. */
+  private colonAt(b: Uint8Array, r: number, e: number, i: number): void {
+    let k: N
+    switch (b[i + 2]) {
+      case 91: k = N.SolarisId; break
+      case 99: k = N.Client; break
+      case 114: k = b[i + 8] === 95 ? N.RejectWarning : N.Reject; break
+      case 104: k = b[i + 3] === 111 ? N.Hold : N.Header; break
+      case 100: k = N.Discard; break
+      case 98: k = N.Body; break
+      case 69: k = N.Eom; break
+      case 115: k = N.Sender; break
+      case 117: k = N.Uid; break
+      default: return
     }
+    if (this.first[k]! < 0 && (i >= r || k === N.SolarisId) && has(b, e, i, NEEDLES[k]!)) this.first[k] = i
+  }
+
+  /** "=<" ends at i: from=< or to=<? */
+  private ltAt(b: Uint8Array, r: number, i: number): void {
+    if (b[i - 2] === 109) {
+      if (this.first[N.From]! < 0 && i - 5 >= r && b[i - 5] === 102 && b[i - 4] === 114 && b[i - 3] === 111) this.first[N.From] = i - 5
+    } else if (b[i - 2] === 111 && this.first[N.To]! < 0 && i - 3 >= r && b[i - 3] === 116) this.first[N.To] = i - 3
   }
 
   /** One log line (without its newline) as a string. */
@@ -439,7 +450,7 @@ export class PflogsummCounter {
 
   /** The state id of the queue id token b[qidStart, qidEnd) (created when `create`), or -1. */
   private qidOf(b: Uint8Array, create = true): number {
-    return this.qids.id(b, this.qidStart, this.qidEnd, create, this.decode)
+    return this.qids.id(b, this.qidStart, this.qidEnd, create)
   }
 
   private countReject(t: RejectType): void {
@@ -461,11 +472,13 @@ export class PflogsummCounter {
       const prefix = this.prefixes[pi]!
       if (!has(b, e, r, prefix)) continue
       const p = r + prefix.length
-      let start: number
-      if (has(b, e, p, W.smtps)) start = p + 7
-      else if (has(b, e, p, W.submission)) start = p + 12
-      else if (at(b, e, p) === 47) start = p + 1
-      else continue
+      if (at(b, e, p) !== 47) continue
+      let start = p + 1
+      // `/smtps/` and `/submission/` are looked at only when an `s` follows the slash
+      if (b[start] === 115) {
+        if (has(b, e, p, W.smtps)) start = p + 7
+        else if (has(b, e, p, W.submission)) start = p + 12
+      }
       let k = start
       while (k < e) {
         const c = b[k]!
@@ -672,74 +685,66 @@ const DEFERRED = 2
 
 /**
  * Queue id -> a dense state id, and the states in parallel arrays (%msgSizes, %rcvdMsg, %msgDfrdFlgs).
- * Postfix's short ids (1 to 12 upper-case hex digits) are keyed by two small integers read from the
- * bytes, in an open-addressing table: no string is made or hashed, and nothing is allocated per id.
- * Any other token (long queue ids, words) goes through a Map of its text.
+ * Keyed by the token's bytes themselves (kept in one arena) in an open-addressing table: no string
+ * is made or hashed per line, and nothing is allocated per queue id but its bytes.
  */
 class QidTable {
-  private keyHi = new Int32Array(1 << 16)
-  private keyLo = new Int32Array(1 << 16)
-  private slotId = new Int32Array(1 << 16)
+  private slots = new Int32Array(1 << 16) // state id + 1; 0: empty
   private mask = (1 << 16) - 1
-  private used = 0
-  private readonly byText = new Map<string, number>()
+  private arena = new Uint8Array(1 << 20)
+  private arenaUsed = 0
+  private keyOff = new Int32Array(1 << 14)
+  private keyLen = new Int32Array(1 << 14)
+  private keyHash = new Int32Array(1 << 14)
   count = 0
   size = new Float64Array(1 << 14)
   flags = new Uint8Array(1 << 14)
   readonly whence: (string | undefined)[] = []
 
-  id(b: Uint8Array, s: number, e: number, create: boolean, decode: ByteDecoder): number {
+  /** The id of b[s, e) (created when `create`), or -1. */
+  id(b: Uint8Array, s: number, e: number, create: boolean): number {
+    let h = 0x811c9dc5
+    for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193)
+    h ^= h >>> 15
     const n = e - s
-    if (n < 1 || n > 12) return this.textId(decode(b, s, e), create)
-    // hi: the length and the digits before the last six; lo: the last six digits (24 bits each)
-    let head = 0
-    let lo = 0
-    const split = e - 6
-    for (let i = s; i < e; i++) {
-      const c = b[i]!
-      let d: number
-      if (c >= 48 && c <= 57) d = c - 48
-      else if (c >= 65 && c <= 70) d = c - 55
-      else return this.textId(decode(b, s, e), create)
-      if (i < split) head = (head << 4) | d
-      else lo = (lo << 4) | d
-    }
-    const hi = (n << 24) | head
-    let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo, 0x85ebca77)) >>> 0
-    h = (h ^ (h >>> 15)) & this.mask
+    const arena = this.arena
+    let slot = h & this.mask
     for (;;) {
-      const k = this.keyHi[h]!
-      if (k === 0) break
-      if (k === hi && this.keyLo[h] === lo) return this.slotId[h]!
-      h = (h + 1) & this.mask
+      const v = this.slots[slot]!
+      if (v === 0) break
+      const id = v - 1
+      if (this.keyHash[id] === h && this.keyLen[id] === n) {
+        const o = this.keyOff[id]!
+        let k = 0
+        while (k < n && arena[o + k] === b[s + k]) k++
+        if (k === n) return id
+      }
+      slot = (slot + 1) & this.mask
     }
     if (!create) return -1
-    const id = this.newId()
-    this.keyHi[h] = hi
-    this.keyLo[h] = lo
-    this.slotId[h] = id
-    if (++this.used * 2 > this.mask) this.grow()
+    const id = this.newId(b, s, e, h)
+    this.slots[slot] = id + 1
+    if (this.count * 2 > this.mask) this.grow()
     return id
   }
 
-  private textId(t: string, create: boolean): number {
-    const id = this.byText.get(t)
-    if (id !== undefined || !create) return id ?? -1
-    const n = this.newId()
-    this.byText.set(t, n)
-    return n
-  }
-
-  private newId(): number {
+  private newId(b: Uint8Array, s: number, e: number, h: number): number {
     const id = this.count++
     if (id >= this.size.length) {
-      const size = new Float64Array(this.size.length * 2)
-      size.set(this.size)
-      this.size = size
-      const flags = new Uint8Array(this.flags.length * 2)
-      flags.set(this.flags)
-      this.flags = flags
+      const cap = this.size.length * 2
+      this.size = grown(this.size, new Float64Array(cap))
+      this.flags = grown(this.flags, new Uint8Array(cap))
+      this.keyOff = grown(this.keyOff, new Int32Array(cap))
+      this.keyLen = grown(this.keyLen, new Int32Array(cap))
+      this.keyHash = grown(this.keyHash, new Int32Array(cap))
     }
+    const n = e - s
+    if (this.arenaUsed + n > this.arena.length) this.arena = grown(this.arena, new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + n)))
+    this.arena.set(b.subarray(s, e), this.arenaUsed)
+    this.keyOff[id] = this.arenaUsed
+    this.keyLen[id] = n
+    this.keyHash[id] = h
+    this.arenaUsed += n
     this.size[id] = -1
     this.flags[id] = 0
     this.whence.push(undefined)
@@ -747,24 +752,20 @@ class QidTable {
   }
 
   private grow(): void {
-    const { keyHi, keyLo, slotId } = this
-    const cap = keyHi.length * 2
-    this.keyHi = new Int32Array(cap)
-    this.keyLo = new Int32Array(cap)
-    this.slotId = new Int32Array(cap)
+    const cap = this.slots.length * 2
+    this.slots = new Int32Array(cap)
     this.mask = cap - 1
-    for (let i = 0; i < keyHi.length; i++) {
-      const hi = keyHi[i]!
-      if (hi === 0) continue
-      const lo = keyLo[i]!
-      let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo, 0x85ebca77)) >>> 0
-      h = (h ^ (h >>> 15)) & this.mask
-      while (this.keyHi[h] !== 0) h = (h + 1) & this.mask
-      this.keyHi[h] = hi
-      this.keyLo[h] = lo
-      this.slotId[h] = slotId[i]!
+    for (let id = 0; id < this.count; id++) {
+      let slot = this.keyHash[id]! & this.mask
+      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask
+      this.slots[slot] = id + 1
     }
   }
+}
+
+function grown<T extends Uint8Array | Int32Array | Float64Array>(from: T, to: T): T {
+  to.set(from)
+  return to
 }
 
 /** Start of the status word after `to=<…>` ended at p, or -1 (the fixed sequence of the to= regex). */

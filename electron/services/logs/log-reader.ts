@@ -59,18 +59,28 @@ export async function readByteLines(input: AsyncIterable<Uint8Array | string>, s
 }
 
 /**
- * Every line of a file as bytes in place: one buffer read into again and again (the lines are only
- * valid during the sink's call), so reading a file allocates nothing per chunk or per line.
+ * Every line of a file as bytes in place: two buffers read into again and again (the next read runs
+ * while the lines of the last one are handed on; a line is valid only during the sink's call), so
+ * reading a file allocates nothing per chunk or per line.
  */
 export async function readFileByteLines(path: string, sink: ByteLineSink, opts: { maxLineBytes?: number; chunkBytes?: number } = {}): Promise<ReadLinesStats> {
   const splitter = new ByteLineSplitter(sink, opts)
-  const buf = Buffer.allocUnsafe(opts.chunkBytes ?? 1 << 20)
+  const size = opts.chunkBytes ?? 1 << 20
+  let cur = Buffer.allocUnsafe(size)
+  let spare = Buffer.allocUnsafe(size)
   const fh = await open(path, 'r')
   try {
+    let pos = 0
+    let reading = fh.read(cur, 0, size, pos)
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null)
+      const { bytesRead } = await reading
       if (bytesRead === 0) break
-      splitter.push(buf, 0, bytesRead)
+      pos += bytesRead
+      const full = cur
+      reading = fh.read(spare, 0, size, pos)
+      splitter.push(full, 0, bytesRead)
+      cur = spare
+      spare = full
     }
   } finally {
     await fh.close()
