@@ -25,4 +25,16 @@ export const firewallChannels = {
 export const firewallEvents = {
   'firewall.progress': { payload: FirewallProgress },
   'firewall.homeIpChanged': { payload: HomeIpChange.extend({ server: z.string() }) },
+  /** A refresh started from the tray/application menu finished (the renderer shows it as a toast). */
+  'firewall.refreshed': {
+    payload: z.object({
+      server: z.string(),
+      name: z.string(),
+      source: z.literal('menu'),
+      outcome: z.union([ApplyResult.shape.outcome, z.literal('error')]),
+      message: z.string(),
+      confirmedFrom: z.string().optional(),
+      code: z.string().optional(),
+    }),
+  },
 } satisfies EventSection

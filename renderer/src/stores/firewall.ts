@@ -26,6 +26,7 @@ export const useFirewallStore = defineStore('firewall', () => {
   const changes = ref<Record<string, HomeIpChange>>({})
   let unsubscribe: (() => void) | null = null
   let unsubscribeChanges: (() => void) | null = null
+  let unsubscribeRefreshed: (() => void) | null = null
 
   const entry = (id: string): FirewallEntry => byServer.value[id] ?? empty()
   function patch(id: string, p: Partial<FirewallEntry>): void {
@@ -42,6 +43,18 @@ export const useFirewallStore = defineStore('firewall', () => {
       const known = changes.value[server]
       changes.value = { ...changes.value, [server]: change }
       if (known?.to !== change.to) useToastsStore().push('warning', change.from ? t('firewall.banner.changed', { from: change.from, to: change.to }) : t('firewall.banner.new', { to: change.to }))
+    })
+    // A refresh from the tray/application menu: its outcome as a toast; the area reloads if it was read.
+    unsubscribeRefreshed ??= window.api.firewall.onRefreshed((r) => {
+      const toasts = useToastsStore()
+      const title = t('firewall.menuRefresh.title', { name: r.name, outcome: r.outcome === 'error' ? t('firewall.outcome.failed') : t(`firewall.outcome.${r.outcome}`) })
+      const detail = r.confirmedFrom ? t('firewall.confirmedFrom', { address: r.confirmedFrom }) : r.message
+      if (r.outcome === 'confirmed' || r.outcome === 'unchanged') {
+        const { [r.server]: _done, ...rest } = changes.value
+        changes.value = rest
+        toasts.push('success', title, detail)
+      } else toasts.push(r.outcome === 'needs-confirmation' ? 'warning' : 'error', title, r.outcome === 'needs-confirmation' ? t('firewall.menuRefresh.needsConfirmation') : r.message)
+      if (entry(r.server).status) void load(r.server)
     })
   }
 

@@ -325,6 +325,10 @@ export default {
     noHistory: 'No changes yet.',
     pastAddresses: 'Past addresses of {entry}:',
     confirmedFrom: 'Proven by a new SSH connection from {address}.',
+    menuRefresh: {
+      title: 'Home IP refresh (menu) on {name}: {outcome}',
+      needsConfirmation: 'Rules that Postdesk did not add would be removed: open the firewall area to confirm.',
+    },
     banner: {
       changed: 'Your home IP changed from {from} to {to}',
       new: 'Your home IP is {to} and not in the allowlist yet',

@@ -324,6 +324,10 @@ export default {
     noHistory: 'まだ変更はありません。',
     pastAddresses: '{entry} の過去のアドレス:',
     confirmedFrom: '{address} からの新しい SSH 接続で確認しました。',
+    menuRefresh: {
+      title: '{name} の自宅 IP 更新（メニュー）: {outcome}',
+      needsConfirmation: 'Postdesk が追加していないルールが削除されます。ファイアウォール画面で確認してください。',
+    },
     banner: {
       changed: '自宅の IP が {from} から {to} に変わりました',
       new: '自宅の IP {to} はまだ許可リストにありません',
