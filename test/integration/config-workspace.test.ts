@@ -4,11 +4,13 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseMainCf } from '../../shared/config/postfix/main-cf-parser'
 import { findMapReferences } from '../../shared/config/postfix/map-references'
+import { SnapshotStore } from '../../electron/services/config/workspace/snapshot-store'
 import { CONFLICT_MARKERS } from '../../shared/domain/config-workspace'
 import { runPostdesk } from '../unit/support/run-postdesk'
 import { lockMailConfig } from './support/config-lock'
 import { treeDiff, treeHashes } from './support/config-tree-hashes'
 import { inServer, sendMail, waitForMail } from './support/mail-fixture'
+import { killPids, sshdPidsOf } from './support/vps-admin'
 import type { VpsServices } from './support/vps-services'
 import { vpsServices } from './support/vps-services'
 
@@ -227,5 +229,87 @@ describe('configs workspace against the test server', () => {
     const status = await runPostdesk(vps.dataDir, ['config', 'status', vps.profile.name])
     expect(status.code, status.stderr).toBe(0)
     expect(status.stdout).toMatch(/^0 files changed since pull/)
+  })
+
+  it('a push cut off by a dropped link: the next connection asks the server how it ended; status and journal say old or new, and a completed push becomes the base', async () => {
+    await vps.services.configs.pull(id)
+    const marker = `# postdesk workspace link-cut ${randomBytes(3).toString('hex')}`
+    const next = original(MAIN) + `${marker}\nmessage_size_limit = 21000000\n`
+    await vps.services.configs.save(id, MAIN, next)
+    const pids = await sshdPidsOf(vps.services, id)
+    // Cut the link as soon as the installer starts backing up (the install then runs detached on the server).
+    let cut = false
+    const events = vps.events
+    const push = events.push.bind(events)
+    events.push = (...items) => {
+      for (const e of items) {
+        if (!cut && e.name === 'config.progress' && (e.payload as { step: string }).step === 'backup') {
+          cut = true
+          setTimeout(() => killPids(pids), 20)
+        }
+      }
+      return push(...items)
+    }
+    try {
+      const result = await vps.services.configs.push(id, { message: 'cut' }).catch((e: unknown) => e)
+      expect(cut).toBe(true)
+      if (result instanceof Error) expect((await vps.services.configs.status(id)).pushInterrupted).toBe(true)
+      let state: 'old' | 'new'
+      let st = await vps.services.configs.status(id)
+      if (result instanceof Error) {
+        // The installer could not follow the push: the connection comes back by itself and its 'connected'
+        // event makes the workspace ask the server. Wait for a final answer.
+        expect(result.message).toMatch(/finishes it on its own|could not be reached|reconnect/)
+        for (let i = 0; i < 240 && (st.pushInterrupted || !st.lastPush || st.lastPush.state === 'running'); i++) {
+          await new Promise((r) => setTimeout(r, 500))
+          if (i % 10 === 9 && vps.services.connections.status(id).state === 'connected') await vps.services.configs.checkLastPush(id).catch(() => null)
+          st = await vps.services.configs.status(id)
+        }
+        expect(st.lastPush?.state).toMatch(/^(old|new)$/)
+        state = st.lastPush?.state as 'old' | 'new'
+        const j = await vps.services.journal.list({ server: id })
+        expect(j.find((e) => e.area === 'configs' && /link dropped/.test(e.target))).toMatchObject({ result: state === 'new' ? 'ok' : 'failed' })
+      } else {
+        // The installer followed the push to its end over a new connection: its result is the outcome.
+        const r = result as { ok: boolean; reason: string | null }
+        console.info(`push after the cut: ok=${r.ok} ${r.reason ?? ''}`)
+        state = r.ok ? 'new' : 'old'
+      }
+      expect(st.pushInterrupted).toBeUndefined()
+      const onServer = readFileSync(MAIN, 'utf8')
+      if (state === 'new') {
+        expect(onServer).toBe(next)
+        expect(st.files.find((f) => f.path === MAIN)?.state).toBe('unchanged')
+      } else {
+        expect(onServer).toBe(original(MAIN))
+        expect(st.files.find((f) => f.path === MAIN)?.state).toBe('modified')
+      }
+    } finally {
+      events.push = push
+      if (!readFileSync(MAIN).equals(ORIGINAL.get(MAIN) as Buffer)) {
+        writeFileSync(MAIN, ORIGINAL.get(MAIN) as Buffer)
+        await inServer(['postfix', 'reload'])
+      }
+      await vps.services.configs.revert(id, MAIN).catch(() => undefined)
+    }
+    await mailFlows()
+  }, 240_000)
+
+  it('a push left in flight (the app stopped mid-push) is settled by the next connection: the server record goes to status.lastPush and the journal', async () => {
+    await vps.services.configs.pull(id)
+    const store = new SnapshotStore(vps.dataDir, id)
+    const st0 = (await store.readState()) as NonNullable<Awaited<ReturnType<SnapshotStore['readState']>>>
+    await store.writeState({ ...st0, pushInFlight: { startedAt: new Date(Date.now() - 60_000).toISOString(), kind: 'push', paths: [MAIN], message: 'interrupted' } })
+    expect((await vps.services.configs.status(id)).pushInterrupted).toBe(true)
+    await vps.services.connections.reconnect(id)
+    let st = await vps.services.configs.status(id)
+    for (let i = 0; i < 60 && st.pushInterrupted; i++) {
+      await new Promise((r) => setTimeout(r, 500))
+      st = await vps.services.configs.status(id)
+    }
+    expect(st.pushInterrupted).toBeUndefined()
+    expect(st.lastPush).toMatchObject({ state: expect.stringMatching(/^(old|new)$/), id: expect.any(String) })
+    const j = await vps.services.journal.list({ server: id })
+    expect(j.find((e) => e.area === 'configs' && /link dropped/.test(e.target))).toMatchObject({ result: st.lastPush?.state === 'new' ? 'ok' : 'failed' })
   })
 })
