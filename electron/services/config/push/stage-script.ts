@@ -40,6 +40,8 @@ V() {
   printf '%s\n' "$o" | head -n 200
   echo "$SEC""end"
 }
+# Postfix waits for a file changed in the last second to "cool down" (load_file): staged copies are old.
+cool() { touch -t 200001010000 "$1" 2>/dev/null; return 0; }
 K() { printf '%s\n' "$SEC""skip $1 $2 $3"; echo "$SEC""end"; }
 relink() {
   find "$2" -type l | while IFS= read -r l; do
@@ -51,10 +53,10 @@ ov() {
   case $2 in "$3"/*) ;; *) return 1 ;; esac
   d="$4/$\{2#"$3"/}"
   if [ -L "$d" ]; then case $(readlink -f "$d") in "$S"/*) ;; *) rm -f "$d" ;; esac; fi
-  mkdir -p "$(dirname "$d")" && cp "$S/new/$1" "$d"
+  mkdir -p "$(dirname "$d")" && cp "$S/new/$1" "$d" && cool "$d"
 }
 M() {
-  mkdir -p "$S/maps" && cp "$S/new/$1" "$S/maps/$1"
+  mkdir -p "$S/maps" && cp "$S/new/$1" "$S/maps/$1" && cool "$S/maps/$1"
   ty=$2
   [ -n "$ty" ] || ty=$(postconf -c "$S/postfix" -h default_database_type 2>/dev/null)
   case $3 in
