@@ -57,6 +57,7 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
     'mail.deleteDomain': (i) => s.mail.deleteDomain(i.server, i.domain, i.version),
     'mail.listMailboxes': (i) => s.mail.listMailboxes(i.server, i.domain, i.query),
     'mail.getMailbox': (i) => s.mail.getMailbox(i.server, i.username),
+    'mail.mailboxUsage': (i) => s.mail.mailboxUsage(i.server, i.usernames),
     'mail.createMailbox': (i) => s.mail.createMailbox(i.server, i.mailbox),
     'mail.editMailbox': (i) => s.mail.editMailbox(i.server, i.username, i.patch, i.version),
     'mail.previewDeleteMailbox': (i) => s.mail.previewDeleteMailbox(i.server, i.username),

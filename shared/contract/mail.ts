@@ -23,6 +23,7 @@ import {
   MailboxPatch,
   MailboxRow,
   MailSettingsView,
+  QuotaUsage,
   Page,
   RowVersion,
 } from '../domain/mail'
@@ -48,6 +49,8 @@ export const mailChannels = {
 
   'mail.listMailboxes': { input: z.object({ ...S, domain: Key.optional(), query: ListQuery.default({ search: '', desc: false, offset: 0, limit: 50 }) }), output: Page(MailboxRow) },
   'mail.getMailbox': { input: z.object({ ...S, username: Key }), output: MailboxRow },
+  /** Dovecot's own usage figures of these mailboxes (doveadm quota get); users Dovecot does not know are absent. */
+  'mail.mailboxUsage': { input: z.object({ ...S, usernames: z.array(Key).max(1000) }), output: z.record(z.string(), QuotaUsage) },
   /** Creates the mailbox, then its folders on the server ($CONF['create_mailbox_subdirs'], doveadm mailbox create). */
   'mail.createMailbox': { input: z.object({ ...S, mailbox: MailboxCreate }), output: MailboxCreated },
   'mail.editMailbox': { input: z.object({ ...S, username: Key, patch: MailboxPatch, ...Expected }), output: MailboxRow },

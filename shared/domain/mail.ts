@@ -74,6 +74,10 @@ export type SubfolderOutcome = z.infer<typeof SubfolderOutcome>
 export const MailboxCreated = MailboxRow.extend({ subfolders: SubfolderOutcome.optional() })
 export type MailboxCreated = z.infer<typeof MailboxCreated>
 
+/** Dovecot's quota figures for a mailbox (doveadm quota get), where PostfixAdmin's quota2 is not kept. */
+export const QuotaUsage = z.object({ bytes: z.number(), limitBytes: z.number().nullable(), messages: z.number(), limitMessages: z.number().nullable() })
+export type QuotaUsage = z.infer<typeof QuotaUsage>
+
 /** Rename (new local part) and/or move (new domain) of a mailbox. */
 export const MailboxRename = z.object({ localPart: z.string().max(255).optional(), domain: z.string().max(255).optional() })
 export type MailboxRename = z.infer<typeof MailboxRename>

@@ -79,7 +79,7 @@ describe.each(['en', 'ja'] as const)('mail bulk import, rename, admins (%s)', (l
     await app.shot(`mail-bulk-02-preview-ok-${lang}`)
     await page.getByTestId('import-run').click()
     await page.getByTestId('import-progress').waitFor({ timeout: 10_000 })
-    await expect.poll(async () => Number((await page.getByTestId('import-progress-bar').getAttribute('value')) ?? 0), { timeout: 30_000, intervals: [50] }).toBeGreaterThan(5)
+    await expect.poll(async () => Number((await page.getByTestId('import-progress-bar').getAttribute('value')) ?? 0), { timeout: 30_000, interval: 50 }).toBeGreaterThan(5)
     await app.shot(`mail-bulk-03-progress-${lang}`)
     await expect.poll(() => page.getByTestId('import-dialog').isVisible(), { timeout: 120_000 }).toBe(false)
     await expect.poll(() => page.getByTestId('mail-page-info').textContent(), { timeout: 30_000 }).toMatch(/1500|1,500/)

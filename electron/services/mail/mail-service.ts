@@ -25,6 +25,7 @@ import type {
   MailboxRenamed,
   MailboxRow,
   MailSettingsView,
+  QuotaUsage,
   SubfolderOutcome,
 } from '../../../shared/domain/mail'
 import { parseEncryptSetting, rateEncryptScheme } from '../../../shared/mail/password-schemes'
@@ -40,7 +41,7 @@ import { parseMailboxCsv, toCsv } from '../../../shared/mail/mailbox-csv'
 import { importMailboxes } from './mailbox-import'
 import { hashPassword } from './passwords/hash-password'
 import { PasswordHashPool } from './passwords/password-hash-pool'
-import { createSubfolders, locateMaildir, moveMaildir, removeMaildir, subfolderNames, type RootExec } from './maildir-on-server'
+import { createSubfolders, locateMaildir, moveMaildir, quotaUsage, removeMaildir, subfolderNames, type RootExec } from './maildir-on-server'
 import { AppError } from '../../../shared/errors'
 import type { ExecOptions, ExecResult } from '../types'
 
@@ -196,6 +197,8 @@ export class MailService {
 
   listMailboxes = (server: string, domain: string | undefined, q: ListQuery): Promise<Page<MailboxRow>> => this.run(server, (r) => r.mailboxes.list(domain, q))
   getMailbox = (server: string, username: string): Promise<MailboxRow> => this.run(server, (r) => r.mailboxes.require(username))
+  /** Dovecot's usage figures (doveadm quota get) of these mailboxes. */
+  mailboxUsage = (server: string, usernames: string[]): Promise<Record<string, QuotaUsage>> => quotaUsage(this.rootExec(server), usernames)
   /** Creates the mailbox (one transaction), then its folders on the server ($CONF['create_mailbox_subdirs'], doveadm). */
   async createMailbox(server: string, input: MailboxCreate): Promise<MailboxCreated> {
     const row = await this.run(server, (r) => r.mailboxes.create(input))

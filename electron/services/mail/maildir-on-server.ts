@@ -111,3 +111,37 @@ export async function moveMaildir(exec: RootExec, from: string, to: string): Pro
   const mv = await exec(['mv', '-T', '--', from.replace(/\/+$/, ''), to.replace(/\/+$/, '')], { timeoutMs: 300_000 })
   if (mv.code !== 0) throw new AppError('remote-failed', `The Maildir could not be moved from ${from} to ${to} (exit ${mv.code}): ${mv.stderr.trim().slice(0, 500)}`)
 }
+
+/** Dovecot's own quota figures of a mailbox (doveadm quota get): bytes and messages used, and the limits. */
+export interface QuotaUsage {
+  bytes: number
+  limitBytes: number | null
+  messages: number
+  limitMessages: number | null
+}
+
+/**
+ * doveadm quota get for many users in one run (-F reads the names; STORAGE is in KiB). Users Dovecot
+ * does not know (inactive) are absent. For servers whose quota backend is not PostfixAdmin's quota2
+ * dict (e.g. maildir++), this is where the usage is.
+ */
+export async function quotaUsage(exec: RootExec, usernames: readonly string[]): Promise<Record<string, QuotaUsage>> {
+  const out: Record<string, QuotaUsage> = {}
+  if (!usernames.length) return out
+  const r = await exec(['sh', '-c', 'f=$(mktemp) || exit 75; cat > "$f"; doveadm -f tab quota get -F "$f"; rc=$?; rm -f "$f"; exit $rc'], { stdin: usernames.join('\n') + '\n', timeoutMs: 60_000 })
+  for (const line of r.stdout.split('\n').slice(1)) {
+    const [user, , type, value, limit] = line.split('\t')
+    if (!user || !type || value === undefined) continue
+    const u = (out[user] ??= { bytes: 0, limitBytes: null, messages: 0, limitMessages: null })
+    const lim = limit === undefined || limit === '-' || limit === '' ? null : Number(limit)
+    if (type === 'STORAGE') {
+      u.bytes = Number(value) * 1024
+      u.limitBytes = lim === null ? null : lim * 1024
+    } else if (type === 'MESSAGE') {
+      u.messages = Number(value)
+      u.limitMessages = lim
+    }
+  }
+  if (r.code !== 0 && Object.keys(out).length === 0) throw new AppError('remote-failed', `doveadm quota get failed (exit ${r.code}): ${r.stderr.trim().slice(0, 500)}`)
+  return out
+}

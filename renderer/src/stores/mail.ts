@@ -21,6 +21,7 @@ import type {
   MailboxRename,
   MailboxRow,
   MailSettingsView,
+  QuotaUsage,
 } from '../../../shared/domain/mail'
 import { ApiError, call } from '../api/call'
 
@@ -66,6 +67,7 @@ export const useMailStore = defineStore('mail', () => {
     aliases.value = page('address')
     aliasDomains.value = page('aliasDomain')
     admins.value = page('username')
+    usage.value = {}
     domainNames.value = []
   }
 
@@ -94,7 +96,18 @@ export const useMailStore = defineStore('mail', () => {
     return server.value
   }
   const loadDomains = () => loadPage(domains, (query) => call(window.api.mail.listDomains({ server: srv(), query })))
-  const loadMailboxes = () => loadPage(mailboxes, (query) => call(window.api.mail.listMailboxes({ server: srv(), query, ...(domain.value ? { domain: domain.value } : {}) })))
+  /** Dovecot's usage of the listed mailboxes (doveadm quota get), for servers without PostfixAdmin's quota2 */
+  const usage = ref<Record<string, QuotaUsage>>({})
+  async function loadMailboxes(): Promise<void> {
+    await loadPage(mailboxes, (query) => call(window.api.mail.listMailboxes({ server: srv(), query, ...(domain.value ? { domain: domain.value } : {}) })))
+    const names = mailboxes.value.rows.map((m) => m.username)
+    if (!names.length) return
+    try {
+      usage.value = { ...usage.value, ...(await call(window.api.mail.mailboxUsage({ server: srv(), usernames: names }))) }
+    } catch {
+      // usage is extra: the list stands without it (e.g. no root access for doveadm)
+    }
+  }
   const loadAliases = () => loadPage(aliases, (query) => call(window.api.mail.listAliases({ server: srv(), query, ...(domain.value ? { domain: domain.value } : {}) })))
   const loadAliasDomains = () => loadPage(aliasDomains, (query) => call(window.api.mail.listAliasDomains({ server: srv(), query })))
   const loadAdmins = () => loadPage(admins, (query) => call(window.api.mail.listAdmins({ server: srv(), query })))
@@ -161,6 +174,7 @@ export const useMailStore = defineStore('mail', () => {
     aliases,
     aliasDomains,
     admins,
+    usage,
     domainNames,
     use,
     loadSettings,
