@@ -110,7 +110,7 @@ export class MessageCorrelator {
         this.apply(done, line)
         return done
       }
-      m = newTimeline(qid, line.time)
+      m = newTimeline(own(qid), line.time)
       this.open.set(qid, m)
       this.openOrder.push(m)
       if (this.open.size > this.maxOpen) this.evictOldest()
@@ -149,28 +149,28 @@ export class MessageCorrelator {
     else m.droppedEvents++
     switch (line.kind) {
       case 'received':
-        if (f.clientHost !== undefined) m.clientHost = f.clientHost
-        if (f.clientIp !== undefined) m.clientIp = f.clientIp
-        if (f.saslMethod !== undefined) m.saslMethod = f.saslMethod
-        if (f.saslUsername !== undefined) m.saslUsername = f.saslUsername
-        if (f.from !== undefined && m.from === null) m.from = f.from
+        if (f.clientHost !== undefined) m.clientHost = own(f.clientHost)
+        if (f.clientIp !== undefined) m.clientIp = own(f.clientIp)
+        if (f.saslMethod !== undefined) m.saslMethod = own(f.saslMethod)
+        if (f.saslUsername !== undefined) m.saslUsername = own(f.saslUsername)
+        if (f.from !== undefined && m.from === null) m.from = own(f.from)
         break
       case 'message_id':
-        if (f.messageId !== undefined) m.messageId = f.messageId
+        if (f.messageId !== undefined) m.messageId = own(f.messageId)
         break
       case 'queued':
-        if (f.from !== undefined) m.from = f.from
+        if (f.from !== undefined) m.from = own(f.from)
         if (f.size !== undefined) m.size = f.size
         if (f.nrcpt !== undefined) m.nrcpt = f.nrcpt
         break
       case 'delivered': case 'deferred': case 'bounced': case 'probe':
         if (f.to !== undefined) this.recipient(m, line)
-        if (f.forwardedAs !== undefined) m.nextQueueId = f.forwardedAs
-        else if (f.queuedAs !== undefined) m.nextQueueId = f.queuedAs
+        if (f.forwardedAs !== undefined) m.nextQueueId = own(f.forwardedAs)
+        else if (f.queuedAs !== undefined) m.nextQueueId = own(f.queuedAs)
         break
       case 'expired':
         m.expired = true
-        if (f.from !== undefined && m.from === null) m.from = f.from
+        if (f.from !== undefined && m.from === null) m.from = own(f.from)
         for (const r of m.recipients) if (!FINAL.has(r.status)) r.status = 'expired'
         break
       case 'removed':
@@ -187,10 +187,10 @@ export class MessageCorrelator {
         m.discarded = true
         break
       case 'notification':
-        if (f.notificationQueueId !== undefined) m.notificationQueueId = f.notificationQueueId
+        if (f.notificationQueueId !== undefined) m.notificationQueueId = own(f.notificationQueueId)
         break
       default:
-        if (f.clientIp !== undefined && m.clientIp === null && line.kind === 'filtered') m.clientIp = f.clientIp
+        if (f.clientIp !== undefined && m.clientIp === null && line.kind === 'filtered') m.clientIp = own(f.clientIp)
     }
   }
 
@@ -200,16 +200,18 @@ export class MessageCorrelator {
     let r = m.recipients.find((x) => x.to === to && (f.origTo === undefined || x.origTo === f.origTo))
     if (r === undefined) {
       if (m.recipients.length >= this.maxRecipients) return
-      r = { to, origTo: f.origTo ?? null, relay: null, delay: null, delays: null, dsn: null, status: '', statusText: null, time: null, attempts: 0 }
+      r = { to: own(to), origTo: f.origTo !== undefined ? own(f.origTo) : null, relay: null, delay: null, delays: null, dsn: null, status: '', statusText: null, time: null, attempts: 0 }
       m.recipients.push(r)
     }
     r.attempts++
-    r.status = status ?? f.status ?? ''
-    r.statusText = f.statusText ?? f.reason ?? null
-    r.relay = f.relay ?? r.relay
+    r.status = own(status ?? f.status ?? '')
+    const text = f.statusText ?? f.reason
+    r.statusText = text !== undefined ? own(text) : null
+    if (f.relay !== undefined) r.relay = own(f.relay)
     r.delay = f.delay ?? r.delay
-    r.delays = f.delays ?? r.delays
-    r.dsn = f.dsn ?? f.replyDsn ?? r.dsn
+    if (f.delays !== undefined) r.delays = own(f.delays)
+    const dsn = f.dsn ?? f.replyDsn
+    if (dsn !== undefined) r.dsn = own(dsn)
     r.time = line.time
   }
 
@@ -261,6 +263,15 @@ export class MessageCorrelator {
       this.openHead = 0
     }
   }
+}
+
+/**
+ * A copy of s that does not keep its line alive. The parser's fields are substrings of the line, and
+ * a substring (of 13 chars or more) holds on to the whole line: a kept timeline would keep every line
+ * it took a field from. Joining makes a new flat string when sliced.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1)
 }
 
 function newTimeline(queueId: string, time: number | null): MessageTimeline {

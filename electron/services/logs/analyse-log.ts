@@ -5,7 +5,7 @@ import { MessageCorrelator, type CorrelatorOptions } from '../../../shared/logs/
 import { MailLogParser, type ParserOptions } from '../../../shared/logs/parse-line'
 import { PflogsummCounter, type PflogsummTotals } from '../../../shared/logs/pflogsumm-counter'
 import type { LineKind, LogLine } from '../../../shared/logs/types'
-import { readFileLines, type ReadLinesOptions } from './log-reader'
+import { latin1Slice, readFileByteLines, utf8Slice, type ReadLinesOptions } from './log-reader'
 
 export interface LogAnalysis {
   lines: number
@@ -28,7 +28,7 @@ export interface AnalyseOptions {
 export class LogAnalyser {
   readonly parser: MailLogParser
   readonly correlator: MessageCorrelator
-  readonly counter = new PflogsummCounter()
+  readonly counter = new PflogsummCounter({ decode: latin1Slice })
   private readonly kinds = new Map<LineKind, number>()
   lines = 0
   truncatedLines = 0
@@ -39,6 +39,15 @@ export class LogAnalyser {
   }
 
   push(raw: string, truncated = false): LogLine {
+    return this.pushLine(raw, truncated, null, 0, 0)
+  }
+
+  /** A line as bytes [start, end) of b: the counter reads the bytes in place, the parser their text. */
+  pushBytes(b: Uint8Array, start: number, end: number, truncated: boolean, decode: (b: Uint8Array, s: number, e: number) => string): LogLine {
+    return this.pushLine(decode(b, start, end), truncated, b, start, end)
+  }
+
+  private pushLine(raw: string, truncated: boolean, b: Uint8Array | null, start: number, end: number): LogLine {
     this.lines++
     const line = this.parser.parse(raw, truncated)
     this.kinds.set(line.kind, (this.kinds.get(line.kind) ?? 0) + 1)
@@ -47,7 +56,8 @@ export class LogAnalyser {
       this.correlator.push(line)
       if (line.format === 'journal') {
         if (line.program !== null) this.counter.addJournal(line.program, line.pid, line.message)
-      } else this.counter.addLine(raw)
+      } else if (b !== null) this.counter.addBytes(b, start, end)
+      else this.counter.addLine(raw)
     }
     this.opts.onLine?.(line)
     return line
@@ -66,8 +76,13 @@ export class LogAnalyser {
   }
 }
 
+/**
+ * The file's lines read in place out of two reused buffers (no chunk allocated per read): the
+ * counter takes each line's bytes, the parser a string decoded from them.
+ */
 export async function analyseLogFile(path: string, opts: AnalyseOptions = {}): Promise<LogAnalysis> {
   const a = new LogAnalyser(opts)
-  await readFileLines(path, (line, truncated) => a.push(line, truncated), opts.read)
+  const decode = opts.read?.encoding === 'latin1' ? latin1Slice : utf8Slice
+  await readFileByteLines(path, (b, s, e, truncated) => void a.pushBytes(b, s, e, truncated, decode), { ...(opts.read?.maxLineBytes ? { maxLineBytes: opts.read.maxLineBytes } : {}) })
   return a.result()
 }

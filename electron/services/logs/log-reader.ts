@@ -35,6 +35,8 @@ function bufferDecoder(encoding: LineEncoding) {
 
 /** Latin-1 slices through Buffer's native decoder (for the pflogsumm counter's `decode` option). */
 export const latin1Slice = bufferDecoder('latin1')
+/** UTF-8 slices (invalid bytes as U+FFFD) through Buffer's native decoder. */
+export const utf8Slice = bufferDecoder('utf8')
 
 /** Feed every line of a byte stream to sink. */
 export async function readLines(input: AsyncIterable<Uint8Array | string>, sink: LineSink, opts: ReadLinesOptions = {}): Promise<ReadLinesStats> {
