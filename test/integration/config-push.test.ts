@@ -222,6 +222,20 @@ describe('config push: installed, reloaded, verified', () => {
     expect((await inServer(['postconf', '-h', 'message_size_limit'])).stdout.trim()).not.toBe(value)
   })
 
+  it('two pushes of the same file at once: one installs, the other changes nothing (lock or changed file), never a mix', async () => {
+    const a = serverFile(MAIN, original(MAIN) + '\n# push A\nmessage_size_limit = 22000000\n', 'postfix', 'postfix-main')
+    const b = serverFile(MAIN, original(MAIN) + '\n# push B\nmessage_size_limit = 23000000\n', 'postfix', 'postfix-main')
+    const [oa, ob] = await Promise.all([installer.install(id, { files: [a], validateOnly: false }), installer.install(id, { files: [b], validateOnly: false })])
+    expect([oa.ok, ob.ok].filter(Boolean)).toHaveLength(1)
+    const [won, lost] = oa.ok ? [a, ob] : [b, oa]
+    expect(lost).toMatchObject({ ok: false, step: 'compare', restored: false })
+    expect(lost.reason).toMatch(/Nothing was changed: (Another push|\/etc\/postfix\/main\.cf)/)
+    expect(readFileSync(MAIN).equals(won.content)).toBe(true)
+    const back = await installer.install(id, { files: [serverFile(MAIN, ORIGINAL.get(MAIN) as Buffer, 'postfix', 'postfix-main')], validateOnly: false })
+    expect(back, back.reason ?? '').toMatchObject({ ok: true })
+    expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+  }, 120_000)
+
   it('a change that validates but breaks smtpd after the reload is undone: backups restored, Postfix answers again, restored=true', async () => {
     const before = treeHashes(...ROOTS)
     // postconf and the global-parameter check accept it; smtpd dies on its first connection ("bad numerical configuration").

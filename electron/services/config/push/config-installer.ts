@@ -199,7 +199,7 @@ function rejectedReason(rejected: readonly ToolVerdict[], validateOnly: boolean)
 }
 
 function failureReason(r: PushRecord): string {
-  if (r.step === 'compare') return `Nothing was changed: ${r.reason} Compare again, merge, and push again.`
+  if (r.step === 'compare') return `Nothing was changed: ${r.reason}${/Another push/.test(r.reason) ? '' : ' Compare again, merge, and push again.'}`
   const what = r.reason || `the push stopped at step "${r.step}"`
   if (r.restored) return `The push was undone at step "${r.step}" and the old files are back in place: ${what} Fix the configuration and push again.`
   return `The push failed at step "${r.step}": ${what}`

@@ -189,6 +189,15 @@ export function installScript(p: InstallPlan): string {
     FUNCTIONS,
     'say "push $ID starts"',
     'st running compare',
+    // One push at a time per server (two desktops, or a retry while the first still runs).
+    `LK=${PUSH_BASE}/.lock`,
+    'if ! mkdir "$LK" 2>/dev/null; then',
+    '  op=$(cat "$LK/pid" 2>/dev/null)',
+    '  if [ -n "$op" ] && kill -0 "$op" 2>/dev/null; then why "Another push ($(cat "$LK/id" 2>/dev/null)) is running on this server: nothing was changed; push again when it has finished."; st old compare; exit 0; fi',
+    '  rm -rf "$LK"; mkdir "$LK" || { why "Cannot take the push lock $LK."; st old compare; exit 0; }',
+    'fi',
+    'echo $$ > "$LK/pid"; echo "$ID" > "$LK/id"',
+    'trap \'rm -rf "$LK"\' EXIT',
   ]
   p.files.forEach((f, i) => L.push(`chk ${i} ${q(f.path)} ${f.expectedSha256 ?? '-'}`))
   L.push('if [ "$X" = 1 ]; then st old compare; say refused; exit 0; fi')
