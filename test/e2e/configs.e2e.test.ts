@@ -3,8 +3,9 @@
 // linter's marker, view the diff against the pulled file, reconnect, validate on the server (push with
 // validateOnly: staged and checked by postconf/doveconf, nothing installed) and read the server's
 // verdict. English, then Japanese. The server's main.cf is byte-identical afterwards.
-import { readFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { lockMailConfig } from '../integration/support/config-lock'
 import { loadConnection } from '../integration/support/vps'
 import { openApp, type App } from './support/app'
 
@@ -16,7 +17,9 @@ const BOGUS = 'smtpd_helo_restrictons'
 describe('configs: pull, edit offline, lint, diff, reconnect, validate on the server', () => {
   let app: App
   let id = ''
-  const serverMainCf = readFileSync(MAIN_CF)
+  let release = () => {}
+  /** The server's main.cf as it was when this file took the mail-config lock. */
+  let serverMainCf = Buffer.alloc(0)
   const state = () => app.page.getByTestId('connection-state').getAttribute('data-state')
 
   const openConfigs = async () => {
@@ -40,14 +43,22 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
   }
 
   beforeAll(async () => {
+    // Other tests push to and edit the same server's Postfix files: hold the mail-config lock throughout.
+    release = await lockMailConfig()
+    serverMainCf = readFileSync(MAIN_CF)
     app = await openApp()
     const p = await app.harness.services.profiles.add({ name: 'Configs VPS', host: conn.host, port: conn.port, user: conn.user, keyPath: conn.keyPath })
     id = p.id
     await app.harness.services.connections.connect(id, { acceptFingerprint: conn.hostKeySha256 })
     await app.page.reload()
-  })
+  }, 900_000)
   afterAll(async () => {
-    await app?.close()
+    try {
+      await app?.close()
+      if (serverMainCf.length && !readFileSync(MAIN_CF).equals(serverMainCf)) writeFileSync(MAIN_CF, serverMainCf)
+    } finally {
+      release()
+    }
   })
 
   it('pulls, edits main.cf with the connection cut, shows the lint marker and the diff, then validates on the server (en)', async () => {
@@ -153,6 +164,71 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
     await page.getByTestId('confirm-accept').click()
     await expect.poll(() => page.getByTestId('config-changed-count').textContent()).toContain('取得後に変更したファイル: 0')
     expect(readFileSync(MAIN_CF).equals(serverMainCf)).toBe(true)
+  }, 240_000)
+
+  it('compare: a server-side change to the same lines is a conflict, resolved in the editor; history restores the pull', async () => {
+    const { page } = app
+    await app.harness.services.settings.set({ locale: 'en' })
+    await page.reload()
+    await openConfigs()
+    await expect.poll(state).toBe('connected')
+    // Start from what the server has now, then both sides add a different line at the end of main.cf.
+    await page.getByTestId('config-pull').click()
+    await expect.poll(() => page.getByTestId('config-changed-count').textContent(), { timeout: 60_000 }).toContain('Files changed since pull: 0')
+    await openMainCf()
+    await typeAtEnd('# local note: raise the limit next week')
+    await page.keyboard.press('Control+s')
+    await expect.poll(() => page.getByTestId('config-changed-count').textContent()).toContain('Files changed since pull: 1')
+    appendFileSync(MAIN_CF, '# server note: changed by hand on the server\n')
+    try {
+      await page.getByTestId('config-compare').click()
+      await page.getByTestId('config-compare-result').waitFor({ timeout: 60_000 })
+      expect(await page.getByTestId('config-compare-result').textContent()).toContain('Files changed on the server since your pull: 1')
+      await expect.poll(() => page.locator(`[data-testid="config-file"][data-path="${MAIN_CF}"]`).getAttribute('data-state')).toBe('conflict')
+      const conflict = page.getByTestId('config-conflict')
+      await conflict.first().waitFor()
+      // Marker lines are highlighted in the editor; push is blocked until the conflict is resolved.
+      expect(await page.locator('[data-testid="config-editor"] .cfg-conflict-marker').count()).toBe(3)
+      expect(await page.getByTestId('config-push').isDisabled()).toBe(true)
+      expect(await page.getByTestId('config-push-blocker').textContent()).toContain('Resolve the conflicts first')
+      await app.shot('configs-09-conflict-en')
+      await conflict.first().getByTestId('conflict-both').click()
+      await expect.poll(() => page.getByTestId('config-conflict').count()).toBe(0)
+      await page.getByTestId('config-save').click()
+      await expect.poll(() => page.getByTestId('config-conflict-count').count()).toBe(0)
+      const text = await page.locator('[data-testid="config-editor"] .cm-content').textContent()
+      expect(text).toContain('# local note: raise the limit next week')
+      expect(text).toContain('# server note: changed by hand on the server')
+      // The diff against what is on the server now: only the local line differs.
+      await page.getByTestId('config-tab-diff').click()
+      await page.getByTestId('diff-against-remote').click()
+      await expect.poll(() => page.locator('[data-testid="config-diff"] .cm-changedLine', { hasText: 'local note' }).count()).toBeGreaterThan(0)
+      expect(await page.locator('[data-testid="config-diff"] .cm-changedLine', { hasText: 'server note' }).count()).toBe(0)
+      await app.shot('configs-10-diff-remote-en')
+    } finally {
+      writeFileSync(MAIN_CF, serverMainCf)
+    }
+
+    // History: the pulls are snapshots; restoring the last one (confirmed first) puts the local files back.
+    await page.getByTestId('config-history-toggle').click()
+    const snap = page.getByTestId('config-snapshot').first()
+    await snap.waitFor()
+    expect(await snap.getAttribute('data-kind')).toBe('pull')
+    await app.shot('configs-11-history-en')
+    await snap.getByTestId('snapshot-restore').click()
+    await page.getByTestId('confirm-accept').click()
+    await page.getByTestId('config-restored').waitFor()
+    await page.getByTestId('config-tab-editor').click()
+    await page.locator(`[data-testid="config-editor"][data-path="${MAIN_CF}"] .cm-content`).waitFor()
+    const restored = await app.harness.services.configs.read(id, MAIN_CF)
+    expect(restored.text).not.toContain('local note')
+    expect(restored.text).not.toContain('<<<<<<<')
+    expect(readFileSync(MAIN_CF).equals(serverMainCf)).toBe(true)
+    // Leave the workspace as pulled.
+    await page.getByTestId('config-pull').click()
+    // (asks first when local files differ from the pulled ones)
+    await page.getByTestId('confirm-accept').click({ timeout: 3_000 }).catch(() => undefined)
+    await expect.poll(() => page.getByTestId('config-changed-count').textContent(), { timeout: 60_000 }).toContain('Files changed since pull: 0')
   }, 240_000)
 
   it('ran without console errors or CSP violations', () => {

@@ -951,7 +951,7 @@ export default {
       title: 'Conflicts',
       body: 'You and the server changed the same lines ({n}). Choose a side for each, or edit the lines, then save.',
       line: 'Line {line}',
-      sides: 'yours: {mine} lines, server: {theirs} lines',
+      sides: 'lines — yours: {mine}, server: {theirs}',
       mine: 'Keep mine',
       theirs: 'Take the server’s',
       both: 'Keep both',
