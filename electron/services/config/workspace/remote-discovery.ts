@@ -65,7 +65,7 @@ const FIRST_ROUND = [
   '  sec dovecot-config; printf "%s\\n" "$P"',
   '  emit "$P"',
   '  V=${P%/*}',
-  '  for p in "$V/conf.d/*.conf" "$V/conf.d/*.conf.ext" "$V/*.conf.ext" "/usr/share/dovecot/protocols.d/*.protocol"; do PF="$PF$p\n"; emit "$p"; done',
+  '  for p in "$V/*.conf" "$V/conf.d/*.conf" "$V/conf.d/*.conf.ext" "$V/*.conf.ext" "/usr/share/dovecot/protocols.d/*.protocol"; do PF="$PF$p\n"; emit "$p"; done',
   'fi',
   'for p in "$@"; do emit "$p"; done',
   'sec prefetch; printf "%s" "$PF"',
@@ -238,8 +238,9 @@ export async function discoverServerConfigs(run: RootScriptRunner, o: DiscoverOp
         if (!f) continue
         for (const ref of referencesOf(path, w.kind, f.content.toString('utf8'), dir ?? '/etc/postfix')) {
           const want: Want = { kind: ref.kind, ...(ref.mapType ? { mapType: ref.mapType } : {}), ...(ref.passwordMap ? { passwordMap: true } : {}), from: ref.from }
-          // Resolved locally when the prefetch (or an earlier round) already looked for it.
-          const known = ref.glob ? prefetched.has(ref.pattern) || asked.has(ref.pattern) : fetched.has(ref.pattern) || asked.has(ref.pattern) || prefetched.has(ref.pattern)
+          // Resolved locally when the prefetch (or an earlier round) already looked for it: a path the
+          // prefetch's globs cover but did not bring does not exist (or is not a readable regular file).
+          const known = ref.glob ? prefetched.has(ref.pattern) || asked.has(ref.pattern) : fetched.has(ref.pattern) || asked.has(ref.pattern) || prefetched.has(ref.pattern) || [...prefetched].some((g) => matchGlob(g, [ref.pattern]).length > 0)
           if (!known) {
             if (!requestWants.has(ref.pattern)) {
               request.push(ref.pattern)
