@@ -19,6 +19,7 @@ import { vpsServices } from './support/vps-services'
 // through the CLI. Holds the mail-config lock; afterAll puts every file back byte for byte.
 const MAIN = '/etc/postfix/main.cf'
 const DOVECOT_SQL = '/etc/dovecot/dovecot-sql.conf.ext'
+const MASTER = '/etc/postfix/master.cf'
 const ROOTS = ['/etc/postfix', '/etc/dovecot', '/etc/aliases', '/etc/postfixadmin']
 const ORIGINAL = new Map<string, Buffer>()
 
@@ -52,7 +53,7 @@ const mailFlows = async () => {
 
 beforeAll(async () => {
   release = await lockMailConfig()
-  for (const p of [MAIN]) ORIGINAL.set(p, readFileSync(p))
+  for (const p of [MAIN, MASTER]) ORIGINAL.set(p, readFileSync(p))
   initialTree = treeHashes(...ROOTS)
   vps = await vpsServices()
   id = vps.profile.id
@@ -311,5 +312,28 @@ describe('configs workspace against the test server', () => {
     expect(st.lastPush).toMatchObject({ state: expect.stringMatching(/^(old|new)$/), id: expect.any(String) })
     const j = await vps.services.journal.list({ server: id })
     expect(j.find((e) => e.area === 'configs' && /link dropped/.test(e.target))).toMatchObject({ result: st.lastPush?.state === 'new' ? 'ok' : 'failed' })
+  })
+
+  it('a local lint error blocks the push (nothing sent, journal unchanged); validate-only still asks the server, which rejects it too', async () => {
+    await vps.services.configs.pull(id)
+    const broken = original(MASTER) + 'postdesk-bad unix  -       -       y       -       pipe\n'
+    await vps.services.configs.save(id, MASTER, broken)
+    const journalBefore = (await vps.services.journal.list({ server: id })).length
+    try {
+      const r = await vps.services.configs.push(id)
+      expect(r).toMatchObject({ ok: false, step: 'validate', installed: [], snapshot: null, verdicts: [{ tool: 'postdesk lint', ok: false }] })
+      expect(r.verdicts[0]?.output).toMatch(/master\.cf:\d+:1: error: .*8 fields/)
+      expect(readFileSync(MASTER).equals(ORIGINAL.get(MASTER) as Buffer)).toBe(true)
+      expect((await vps.services.journal.list({ server: id })).length).toBe(journalBefore)
+
+      const v = await vps.services.configs.push(id, { validateOnly: true })
+      expect(v).toMatchObject({ ok: false, validateOnly: true, installed: [], snapshot: null })
+      expect(v.verdicts.map((x) => x.tool)).toContain('postdesk lint')
+      expect(v.verdicts.filter((x) => x.tool !== 'postdesk lint').some((x) => !x.ok)).toBe(true)
+      expect(readFileSync(MASTER).equals(ORIGINAL.get(MASTER) as Buffer)).toBe(true)
+      expect((await vps.services.configs.status(id)).files.find((f) => f.path === MASTER)?.state).toBe('modified')
+    } finally {
+      await vps.services.configs.revert(id, MASTER)
+    }
   })
 })
