@@ -92,11 +92,19 @@ export async function refreshFromMenu(
     // Parsed by the contract's own schema, as registerIpc does for the renderer's call.
     const input = contract['firewall.refresh'].input.parse({ id: target.id })
     const r = await deps.handlers['firewall.refresh'](input, { channel: 'firewall.refresh', senderUrl: 'postdesk:menu' })
-    payload = { server: target.id, name: target.name, source: 'menu', outcome: r.outcome, message: r.message, ...(r.confirmedFrom ? { confirmedFrom: r.confirmedFrom } : {}) }
+    payload = { server: target.id, name: target.name, source: 'menu', outcome: r.outcome, message: r.message, notes: r.notes, ...(r.confirmedFrom ? { confirmedFrom: r.confirmedFrom } : {}) }
   } catch (e) {
     const err = toErrorShape(e)
-    payload = { server: target.id, name: target.name, source: 'menu', outcome: 'error', message: err.message, code: err.code }
+    const reason = typeof err.detail?.['reason'] === 'string' ? err.detail['reason'] : undefined
+    payload = { server: target.id, name: target.name, source: 'menu', outcome: 'error', message: err.message, code: err.code, notes: reason ? [{ code: reason, params: paramsOf(err.detail) }] : [] }
   }
   deps.emit('firewall.refreshed', payload)
   return payload
+}
+
+/** An error's detail as note parameters (its strings and numbers). */
+function paramsOf(detail: Record<string, unknown> | undefined): Record<string, string | number> {
+  const out: Record<string, string | number> = {}
+  for (const [k, v] of Object.entries(detail ?? {})) if (typeof v === 'string' || typeof v === 'number') out[k] = v
+  return out
 }

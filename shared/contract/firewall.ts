@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Allowlist, AllowlistStatus, ApplyResult, FirewallHistoryItem, FirewallProgress, HomeIpChange, RulePreview } from '../domain/firewall'
+import { Allowlist, AllowlistStatus, ApplyResult, FirewallHistoryItem, FirewallNote, FirewallProgress, HomeIpChange, RulePreview } from '../domain/firewall'
 import { IpAddress, ServerId } from '../domain/server'
 import type { ContractSection, EventSection } from './define'
 
@@ -35,6 +35,8 @@ export const firewallEvents = {
       message: z.string(),
       confirmedFrom: z.string().optional(),
       code: z.string().optional(),
+      /** `message` as codes the renderer translates. */
+      notes: z.array(FirewallNote).default([]),
     }),
   },
 } satisfies EventSection

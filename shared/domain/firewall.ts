@@ -96,6 +96,14 @@ export const RulePreview = z.object({
 })
 export type RulePreview = z.infer<typeof RulePreview>
 
+/**
+ * A sentence of a result or an error as a code the renderer translates (`firewall.note.<code>`), with
+ * its parameters (addresses, paths, counts, and technical text from the server kept as-is). The
+ * service's English message stays as the CLI's text and the fallback for unknown codes.
+ */
+export const FirewallNote = z.object({ code: z.string().regex(/^[a-z][a-z0-9-]*$/), params: z.record(z.string(), z.union([z.string(), z.number()])).default({}) })
+export type FirewallNote = z.infer<typeof FirewallNote>
+
 export const ApplyPhase = z.enum(['detect', 'preview', 'schedule', 'apply', 'confirm', 'persist', 'rollback-wait', 'done'])
 export type ApplyPhase = z.infer<typeof ApplyPhase>
 export const FirewallProgress = z.object({ server: z.string(), phase: ApplyPhase, message: z.string().optional() })
@@ -111,8 +119,18 @@ export const ApplyResult = z.object({
   probes: z.array(z.object({ port: z.number(), reachable: z.boolean() })).default([]),
   rollbackFired: z.boolean(),
   preview: RulePreview,
+  /** `message` as translatable codes. */
+  notes: z.array(FirewallNote).default([]),
 })
 export type ApplyResult = z.infer<typeof ApplyResult>
 
-export const FirewallHistoryItem = z.object({ time: z.string(), action: z.string(), outcome: z.string(), detail: z.string() })
+export const FirewallHistoryItem = z.object({
+  time: z.string(),
+  action: z.string(),
+  outcome: z.string(),
+  /** English text (the CLI's, and the fallback). */
+  detail: z.string(),
+  /** The same as codes the renderer translates (older items have none). */
+  notes: z.array(FirewallNote).optional(),
+})
 export type FirewallHistoryItem = z.infer<typeof FirewallHistoryItem>

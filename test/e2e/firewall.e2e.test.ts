@@ -68,7 +68,8 @@ describe('firewall: home IP changed, one-click refresh', () => {
     expect(diff).toContain(`+ -A POSTDESK-INPUT -s ${ADDR_B}/32 -p tcp -m tcp --dport 9993 -j ACCEPT`)
     expect(diff).toContain(`- -A POSTDESK-INPUT -s ${ADDR_A}/32`)
     await expect.poll(() => page.getByTestId('home-ip-banner').count()).toBe(0)
-    expect(await page.getByTestId('firewall-history').textContent()).toContain('refresh')
+    expect(await page.getByTestId('firewall-history').textContent()).toContain('Refresh · done')
+    expect(await page.getByTestId('firewall-message').textContent()).toContain(`Confirmed through a new SSH connection from ${ADDR_B}; the rollback was cancelled.`)
     await app.shot('firewall-02-confirmed-en')
   })
 
@@ -88,6 +89,9 @@ describe('firewall: home IP changed, one-click refresh', () => {
     await result.waitFor({ timeout: 60_000 })
     expect(await result.getAttribute('data-outcome')).toBe('confirmed')
     expect(await result.textContent()).toContain('確認済み')
+    // The service's result sentences come as codes: in Japanese too (the English stays the CLI's).
+    expect(await page.getByTestId('firewall-message').textContent()).toContain(`${ADDR_B} からの新しい SSH 接続で確認しました`)
+    expect(await page.getByTestId('firewall-history').textContent()).toContain('更新 · 完了')
     await app.shot('firewall-04-confirmed-ja')
   })
 

@@ -59,7 +59,7 @@ describe('refreshFromMenu', () => {
         handlers: {
           'firewall.refresh': async (input, ctx) => {
             seen.push(input, ctx.channel)
-            return { outcome: 'confirmed', backend: 'iptables', message: 'ok', timings: {}, confirmedFrom: '198.51.100.4', probes: [], rollbackFired: false, preview: { backend: 'iptables', before: [], after: [], added: [], removed: [], foreignRemoved: [], next: { server: 'a1', entries: [], blocked: [], confirmTimeoutSec: 60 } } }
+            return { outcome: 'confirmed', backend: 'iptables', message: 'ok', timings: {}, confirmedFrom: '198.51.100.4', probes: [], rollbackFired: false, notes: [{ code: 'confirmed-from', params: { address: '198.51.100.4' } }], preview: { backend: 'iptables', before: [], after: [], added: [], removed: [], foreignRemoved: [], next: { server: 'a1', entries: [], blocked: [], confirmTimeoutSec: 60 } } }
           },
         },
         emit: (_n, payload) => events.push(payload),
@@ -67,7 +67,7 @@ describe('refreshFromMenu', () => {
       { id: 'a1', name: 'Mail VPS' },
     )
     expect(seen).toEqual(['connect a1', { id: 'a1' }, 'firewall.refresh'])
-    expect(p).toEqual({ server: 'a1', name: 'Mail VPS', source: 'menu', outcome: 'confirmed', message: 'ok', confirmedFrom: '198.51.100.4' })
+    expect(p).toEqual({ server: 'a1', name: 'Mail VPS', source: 'menu', outcome: 'confirmed', message: 'ok', notes: [{ code: 'confirmed-from', params: { address: '198.51.100.4' } }], confirmedFrom: '198.51.100.4' })
     expect(events).toEqual([p])
   })
   it('a failure (e.g. the connection) is an event with its code, never a throw', async () => {

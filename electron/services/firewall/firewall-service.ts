@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { connect } from 'node:net'
-import { Allowlist, type AllowlistStatus, type ApplyPhase, type ApplyResult, type BackendInfo, type FirewallBackend, type FirewallHistoryItem, type HomeIpChange, type RulePreview } from '../../../shared/domain/firewall'
+import { Allowlist, type AllowlistStatus, type FirewallNote, type ApplyPhase, type ApplyResult, type BackendInfo, type FirewallBackend, type FirewallHistoryItem, type HomeIpChange, type RulePreview } from '../../../shared/domain/firewall'
 import type { HomeIpTile } from '../../../shared/domain/system'
 import { AppError, toErrorShape } from '../../../shared/errors'
 import { apacheBlock, apacheOwned, apacheVersionOf, withApacheBlock } from '../../../shared/firewall/apache-block'
@@ -96,9 +96,12 @@ export class FirewallService {
   async save(server: string, input: Omit<Allowlist, 'server'> | Allowlist): Promise<Allowlist> {
     const id = await this.idOf(server)
     const parsed = Allowlist.safeParse({ ...input, server: id })
-    if (!parsed.success) throw new AppError('invalid-input', `Invalid allowlist: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+      throw new AppError('invalid-input', `Invalid allowlist: ${issues}`, { reason: 'invalid-allowlist', issues })
+    }
     const names = parsed.data.entries.map((e) => e.name)
-    if (new Set(names).size !== names.length) throw new AppError('conflict', 'Two allowlist entries have the same name.')
+    if (new Set(names).size !== names.length) throw new AppError('conflict', 'Two allowlist entries have the same name.', { reason: 'duplicate-entry' })
     return (await this.store.update(id, (s) => ({ ...s, allowlist: parsed.data }))).allowlist
   }
 
@@ -174,9 +177,9 @@ export class FirewallService {
     const stored = await this.store.read(id)
     const state = await this.detect(id, stored.allowlist)
     const address = o.address ?? state.clientIp
-    if (!address) throw new AppError('unsupported', 'The server did not report the SSH client address ($SSH_CONNECTION is empty); enter the address by hand.')
+    if (!address) throw new AppError('unsupported', 'The server did not report the SSH client address ($SSH_CONNECTION is empty); enter the address by hand.', { reason: 'no-client-address' })
     const entry = homeEntryOf(stored.allowlist, o.entry)
-    if (!entry) throw new AppError('not-found', o.entry ? `No allowlist entry named "${o.entry}".` : 'No home entry in the allowlist: add one (e.g. "home") first.')
+    if (!entry) throw new AppError('not-found', o.entry ? `No allowlist entry named "${o.entry}".` : 'No home entry in the allowlist: add one (e.g. "home") first.', o.entry ? { reason: 'no-entry', entry: o.entry } : { reason: 'no-home-entry' })
     const next = withEntryAddress(stored.allowlist, entry.name, address, new Date().toISOString())
     return this.applyWith(id, stored.applied, state, next, { ...o, action: o.action ?? 'refresh' }, { detect: Date.now() - t0 })
   }
@@ -218,10 +221,10 @@ export class FirewallService {
     const apacheChanges = !!preview.apache && preview.apache.before.join('\n') !== preview.apache.after.join('\n')
     if (preview.added.length === 0 && preview.removed.length === 0 && !apacheChanges) {
       await this.store.update(id, (s) => ({ ...s, allowlist: next }))
-      return { ...base, outcome: 'unchanged', message: 'The server already has these rules.' }
+      return { ...base, outcome: 'unchanged', message: 'The server already has these rules.', notes: [note('unchanged')] }
     }
     if (preview.foreignRemoved.length && !o.acceptForeignRemoval) {
-      return { ...base, outcome: 'needs-confirmation', message: `${preview.foreignRemoved.length} rule(s) that Postdesk did not write would be removed: confirm to go on.` }
+      return { ...base, outcome: 'needs-confirmation', message: `${preview.foreignRemoved.length} rule(s) that Postdesk did not write would be removed: confirm to go on.`, notes: [note('needs-confirmation', { n: preview.foreignRemoved.length })] }
     }
     this.guardSelf(state.clientIp, next, sshPort, o.allowSelfBlock === true)
     if (backend === 'firewalld' && !state.fwdRunning) {
@@ -239,14 +242,16 @@ export class FirewallService {
     const r = await this.o.remote.exec(id, ['sh', '-s'], { stdin: applyScript(plan), timeoutMs: 30_000, ...(o.signal ? { signal: o.signal } : {}) })
     timings['apply'] = Date.now() - t
     if (!r.stdout.includes('SCHEDULED')) {
-      await this.record(id, o.action ?? 'apply', 'failed', `could not schedule the rollback: ${(r.stderr || r.stdout).trim().slice(0, 300)}`)
-      throw new AppError('remote-failed', `Could not schedule the rollback on the server; nothing was changed. ${(r.stderr || r.stdout).trim().slice(0, 300)}`)
+      const output = (r.stderr || r.stdout).trim().slice(0, 300)
+      await this.record(id, o.action ?? 'apply', 'failed', `could not schedule the rollback: ${output}`, [note('schedule-failed', { output })])
+      throw new AppError('remote-failed', `Could not schedule the rollback on the server; nothing was changed. ${output}`, { reason: 'schedule-failed', output })
     }
     if (!r.stdout.includes('APPLIED')) {
       const why = (r.stdout.split('\n').find((l) => l.startsWith('APPLY_FAILED')) ?? 'APPLY_FAILED').slice(13)
-      await this.record(id, o.action ?? 'apply', 'failed', `apply failed at ${why}; previous rules restored`)
+      await this.record(id, o.action ?? 'apply', 'failed', `apply failed at ${why}; previous rules restored`, [note('apply-refused', { step: why, output: '' })])
       await this.o.remote.exec(id, ['sh', '-c', cleanupScript(txnId)]).catch(() => undefined)
-      return { ...base, outcome: 'failed', message: `The server refused the change (${why}): ${r.stdout.split('\n').slice(-3).join(' ').trim()}. The previous rules were restored at once.`, rollbackFired: true }
+      const output = r.stdout.split('\n').slice(-3).join(' ').trim()
+      return { ...base, outcome: 'failed', message: `The server refused the change (${why}): ${output}. The previous rules were restored at once.`, rollbackFired: true, notes: [note('apply-refused', { step: why, output })] }
     }
     this.progress(id, 'confirm')
     t = Date.now()
@@ -264,13 +269,14 @@ export class FirewallService {
       this.progress(id, 'persist')
       t = Date.now()
       // One round trip: save the rules where the distribution loads them, and remove the decided transaction.
-      const persistNote = await this.persist(id, backend, next, state, cleanupScript(txnId)).catch((e: unknown) => `not persisted: ${toErrorShape(e).message}`)
+      const persisted = await this.persist(id, backend, next, state, cleanupScript(txnId)).catch((e: unknown) => ({ text: `not persisted: ${toErrorShape(e).message}`, note: note('persist-failed', { error: toErrorShape(e).message }) }))
       timings['persist'] = Date.now() - t
       await this.store.update(id, (s) => ({ ...s, allowlist: next, applied: preview.after }))
-      const message = `Confirmed through a fresh SSH connection${confirmed.from ? ` from ${confirmed.from}` : ''}; the rollback was cancelled. ${persistNote}`
-      await this.record(id, o.action ?? 'apply', 'ok', `${describeChange(preview)}; ${message}`)
+      const message = `Confirmed through a fresh SSH connection${confirmed.from ? ` from ${confirmed.from}` : ''}; the rollback was cancelled. ${persisted.text}`
+      const notes = [confirmed.from ? note('confirmed-from', { address: confirmed.from }) : note('confirmed'), persisted.note]
+      await this.record(id, o.action ?? 'apply', 'ok', `${describeChange(preview)}; ${message}`, [describeNote(preview), ...notes])
       this.progress(id, 'done')
-      return { ...base, outcome: 'confirmed', message, probes, ...(confirmed.from ? { confirmedFrom: confirmed.from } : {}) }
+      return { ...base, outcome: 'confirmed', message, notes, probes, ...(confirmed.from ? { confirmedFrom: confirmed.from } : {}) }
     }
     // No proof: leave the rollback alone and wait for the server to restore the previous rules by itself.
     this.progress(id, 'rollback-wait', confirmError ?? 'the rollback fired first')
@@ -281,9 +287,11 @@ export class FirewallService {
     const message = fired
       ? `The new rules could not be confirmed (${confirmError ?? 'the rollback fired first'}); the server's rollback restored the previous rules by itself.`
       : `The new rules could not be confirmed (${confirmError ?? 'unknown'}) and the server could not be reached to see the rollback; it is scheduled ${timeoutSec} s after the apply.`
-    await this.record(id, o.action ?? 'apply', 'failed', `${describeChange(preview)}; ${message}`)
+    const why = confirmError ?? (fired ? 'the rollback fired first' : 'unknown')
+    const notes = [fired ? note('rolled-back', { why }) : note('unconfirmed', { why, seconds: timeoutSec })]
+    await this.record(id, o.action ?? 'apply', 'failed', `${describeChange(preview)}; ${message}`, [describeNote(preview), ...notes])
     this.progress(id, 'done')
-    return { ...base, outcome: fired ? 'rolled-back' : 'failed', message, rollbackFired: fired }
+    return { ...base, outcome: fired ? 'rolled-back' : 'failed', message, rollbackFired: fired, notes }
   }
 
   private async waitForRollback(id: string, txnId: string, timeoutSec: number): Promise<boolean> {
@@ -305,7 +313,7 @@ export class FirewallService {
     const ssh = m.ports.find((p) => p.port === sshPort)
     const sshCut = ssh && ![...ssh.v4, ...ssh.v6].includes(clientIp)
     if (blocked || sshCut) {
-      throw new AppError('conflict', `This change would block your own SSH access from ${clientIp}; it was not applied.`, { clientIp })
+      throw new AppError('conflict', `This change would block your own SSH access from ${clientIp}; it was not applied.`, { reason: 'self-block', clientIp })
     }
   }
 
@@ -365,7 +373,7 @@ export class FirewallService {
 
   private buildPreview(state: ServerState, next: Allowlist, applied: string[], sshPort: number): RulePreview {
     const backend = state.backends.chosen
-    if (!backend) throw new AppError('unsupported', 'No firewall tool found on the server (iptables, nft, firewall-cmd or ufw).')
+    if (!backend) throw new AppError('unsupported', 'No firewall tool found on the server (iptables, nft, firewall-cmd or ufw).', { reason: 'no-firewall-tool' })
     const before = this.ownedLines(state, backend)
     const after = this.targetLines(state, backend, next, sshPort)
     const { added, removed } = lineDiff(before, after)
@@ -399,20 +407,20 @@ export class FirewallService {
     return []
   }
 
-  private async persist(id: string, backend: FirewallBackend, next: Allowlist, state: ServerState, cleanup: string): Promise<string> {
-    const done = async (note: string) => {
+  private async persist(id: string, backend: FirewallBackend, next: Allowlist, state: ServerState, cleanup: string): Promise<{ text: string; note: FirewallNote }> {
+    const done = async (text: string, n: FirewallNote) => {
       await this.o.remote.exec(id, ['sh', '-c', cleanup]).catch(() => undefined)
-      return note
+      return { text, note: n }
     }
-    if (backend === 'ufw') return done('ufw keeps its rules itself (/etc/ufw/user.rules, user6.rules).')
-    if (backend === 'firewalld') return done('firewalld keeps them in its permanent configuration (applied with --permanent, then reloaded).')
-    if (next.persistPath === null) return done('Not persisted (persistence is off for this server).')
+    if (backend === 'ufw') return done('ufw keeps its rules itself (/etc/ufw/user.rules, user6.rules).', note('persist-ufw'))
+    if (backend === 'firewalld') return done('firewalld keeps them in its permanent configuration (applied with --permanent, then reloaded).', note('persist-firewalld'))
+    if (next.persistPath === null) return done('Not persisted (persistence is off for this server).', note('persist-off'))
     let script: string
     let where: string
     if (backend === 'iptables') {
       const custom = next.persistPath
       const v4 = custom ?? (state.keys['sysconfig'] ? '/etc/sysconfig/iptables' : state.keys['etc_iptables'] ? '/etc/iptables/rules.v4' : undefined)
-      if (!v4) return done('Not persisted: neither /etc/sysconfig nor /etc/iptables exists (install iptables-persistent, or set a persistence path).')
+      if (!v4) return done('Not persisted: neither /etc/sysconfig nor /etc/iptables exists (install iptables-persistent, or set a persistence path).', note('persist-nowhere'))
       const v6 = custom ? `${custom}.v6` : v4 === '/etc/sysconfig/iptables' ? '/etc/sysconfig/ip6tables' : '/etc/iptables/rules.v6'
       script = `iptables-save > ${shellQuote([v4])}.postdesk-tmp && mv ${shellQuote([v4])}.postdesk-tmp ${shellQuote([v4])}` + (state.ip6tables ? ` && ip6tables-save > ${shellQuote([v6])}.postdesk-tmp && mv ${shellQuote([v6])}.postdesk-tmp ${shellQuote([v6])}` : '')
       where = v4
@@ -425,7 +433,7 @@ export class FirewallService {
     }
     const r = await this.o.remote.exec(id, ['sh', '-c', `${cleanup}; ${script}`], { timeoutMs: 15_000 })
     if (r.code !== 0) throw new AppError('remote-failed', (r.stderr || r.stdout).trim().slice(0, 300))
-    return `Saved to ${where}.`
+    return { text: `Saved to ${where}.`, note: note('persist-saved', { path: where }) }
   }
 
   private async probe(id: string, next: Allowlist, clientIp: string | null, sshPort: number): Promise<{ port: number; reachable: boolean }[]> {
@@ -438,7 +446,10 @@ export class FirewallService {
   private async detect(id: string, a: Allowlist): Promise<ServerState> {
     const apacheConf = a.apache?.enabled ? a.apache.confPath : undefined
     const [r, sshConnection] = await Promise.all([this.o.remote.exec(id, ['sh', '-c', detectScript(apacheConf)], { timeoutMs: 20_000 }), this.o.remote.sshConnection(id)])
-    if (r.code !== 0) throw new AppError('remote-failed', `Could not read the firewall state: ${(r.stderr || r.stdout).trim().slice(0, 300)}`)
+    if (r.code !== 0) {
+      const output = (r.stderr || r.stdout).trim().slice(0, 300)
+      throw new AppError('remote-failed', `Could not read the firewall state: ${output}`, { reason: 'read-failed', output })
+    }
     const { keys, sections } = parseDetect(r.stdout)
     const available: FirewallBackend[] = []
     if (keys['nft']) available.push('nftables')
@@ -479,8 +490,8 @@ export class FirewallService {
     this.o.emit('firewall.progress', { server, phase, ...(message ? { message } : {}) })
   }
 
-  private async record(server: string, action: string, result: 'ok' | 'failed', detail: string): Promise<void> {
-    await this.store.update(server, (s) => ({ ...s, history: [{ time: new Date().toISOString(), action, outcome: result, detail }, ...s.history] }))
+  private async record(server: string, action: string, result: 'ok' | 'failed', detail: string, notes?: FirewallNote[]): Promise<void> {
+    await this.store.update(server, (s) => ({ ...s, history: [{ time: new Date().toISOString(), action, outcome: result, detail, ...(notes ? { notes } : {}) }, ...s.history] }))
     await this.o.journal.record({ server, area: 'firewall', action, target: detail.slice(0, 300), result, ...(result === 'failed' ? { error: detail.slice(0, 300) } : {}) })
   }
 }
@@ -496,6 +507,14 @@ export function homeChange(a: Allowlist, current: string | null): HomeIpChange |
 
 function describeChange(p: RulePreview): string {
   return `${p.backend}: +${p.added.length} -${p.removed.length} rule(s)`
+}
+
+function describeNote(p: RulePreview): FirewallNote {
+  return note('rules-changed', { backend: p.backend, added: p.added.length, removed: p.removed.length })
+}
+
+function note(code: string, params: FirewallNote['params'] = {}): FirewallNote {
+  return { code, params }
 }
 
 function tcpProbe(host: string, port: number, localAddress?: string, ms = 2000): Promise<boolean> {

@@ -21,6 +21,9 @@ export const i18n = createI18n<[MessageSchema], Locale, false>({
 /** Translate outside components (stores, api/call.ts). */
 export const t = (key: string, named?: Record<string, unknown>): string => (named ? i18n.global.t(key, named) : i18n.global.t(key))
 
+/** Whether a key exists (e.g. a service's message code this build can translate). */
+export const te = (key: string): boolean => i18n.global.te(key)
+
 export function setI18nLocale(locale: Locale): void {
   i18n.global.locale.value = locale
   document.documentElement.lang = locale

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Allowlist, AllowlistStatus, ApplyResult, FirewallHistoryItem, FirewallProgress, HomeIpChange, RulePreview } from '../../../shared/domain/firewall'
 import { ApiError, call } from '../api/call'
-import { t } from '../i18n'
+import { t, te } from '../i18n'
 import { useToastsStore } from './toasts'
 
 export interface FirewallEntry {
@@ -48,12 +48,14 @@ export const useFirewallStore = defineStore('firewall', () => {
     unsubscribeRefreshed ??= window.api.firewall.onRefreshed((r) => {
       const toasts = useToastsStore()
       const title = t('firewall.menuRefresh.title', { name: r.name, outcome: r.outcome === 'error' ? t('firewall.outcome.failed') : t(`firewall.outcome.${r.outcome}`) })
-      const detail = r.confirmedFrom ? t('firewall.confirmedFrom', { address: r.confirmedFrom }) : r.message
+      // The service's notes in the UI's language; unknown codes fall back to its English message.
+      const text = r.notes.length && r.notes.every((n) => te(`firewall.note.${n.code}`)) ? r.notes.map((n) => t(`firewall.note.${n.code}`, n.params)).join(' ') : r.message
+      const detail = text
       if (r.outcome === 'confirmed' || r.outcome === 'unchanged') {
         const { [r.server]: _done, ...rest } = changes.value
         changes.value = rest
         toasts.push('success', title, detail)
-      } else toasts.push(r.outcome === 'needs-confirmation' ? 'warning' : 'error', title, r.outcome === 'needs-confirmation' ? t('firewall.menuRefresh.needsConfirmation') : r.message)
+      } else toasts.push(r.outcome === 'needs-confirmation' ? 'warning' : 'error', title, r.outcome === 'needs-confirmation' ? t('firewall.menuRefresh.needsConfirmation') : text)
       if (entry(r.server).status) void load(r.server)
     })
   }
