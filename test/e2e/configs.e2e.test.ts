@@ -215,6 +215,11 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
     await snap.waitFor()
     expect(await snap.getAttribute('data-kind')).toBe('pull')
     await app.shot('configs-11-history-en')
+    // The editor follows the app's dark theme (colours from CSS variables).
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
+    await app.shot('configs-12-history-dark-en')
+    await page.emulateMedia({ colorScheme: 'light' })
     await snap.getByTestId('snapshot-restore').click()
     await page.getByTestId('confirm-accept').click()
     await page.getByTestId('config-restored').waitFor()
