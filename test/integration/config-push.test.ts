@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileS
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigInstaller } from '../../electron/services/config/push/config-installer'
 import type { InstallFile } from '../../electron/services/config/push/install-types'
-import { STAGE_BASE } from '../../electron/services/config/push/push-paths'
+import { PUSH_BASE, STAGE_BASE } from '../../electron/services/config/push/push-paths'
 import type { ConfigOwner } from '../../shared/domain/config-workspace'
 import { lockMailConfig } from './support/config-lock'
 import { treeDiff, treeHashes } from './support/config-tree-hashes'
@@ -331,4 +331,43 @@ describe('config push: the SSH link dies during the install', () => {
       await mailFlows()
     }, 180_000)
   }
+})
+
+describe('config push: the install process dies halfway (a server restart)', () => {
+  it('the push is undone from its own records: every file old again, services running, restored=true', async () => {
+    const marker = `# postdesk crash test ${randomBytes(3).toString('hex')}`
+    const files = [serverFile(MAIN, original(MAIN) + `\n${marker}\n`, 'postfix', 'postfix-main'), serverFile(MASTER, original(MASTER) + `\n${marker}\n`, 'postfix', 'postfix-master')]
+    const lastBefore = existsSync(`${PUSH_BASE}/last`) ? readFileSync(`${PUSH_BASE}/last`, 'utf8').trim() : ''
+    let killedAt = ''
+    let mixSeen = false
+    let watching = true
+    // Watches the transaction on the shared file system; kills its process once a first file is installed.
+    const watcher = (async () => {
+      while (watching) {
+        const last = existsSync(`${PUSH_BASE}/last`) ? readFileSync(`${PUSH_BASE}/last`, 'utf8').trim() : ''
+        const dir = `${PUSH_BASE}/${last}`
+        if (last && last !== lastBefore && existsSync(`${dir}/report`) && readFileSync(`${dir}/report`, 'utf8').includes('installed\t')) {
+          const pid = Number(/^pid=(\d+)/m.exec(readFileSync(`${dir}/state`, 'utf8'))?.[1])
+          process.kill(pid, 'SIGSTOP')
+          mixSeen = readFileSync(MAIN).equals(files[0]!.content) && readFileSync(MASTER).equals(ORIGINAL.get(MASTER) as Buffer)
+          killedAt = /^step=(\w+)/m.exec(readFileSync(`${dir}/state`, 'utf8'))?.[1] ?? ''
+          process.kill(pid, 'SIGKILL')
+          return
+        }
+        await new Promise((r) => setImmediate(r))
+      }
+    })()
+    const o = await installer.install(id, { files, validateOnly: false })
+    watching = false
+    await watcher
+    expect(killedAt).toBe('install')
+    expect(o).toMatchObject({ ok: false, restored: true, step: 'install' })
+    expect(o.reason).toMatch(/undone.*install process stopped at step "install"/s)
+    for (const f of files) expect(readFileSync(f.path).equals(ORIGINAL.get(f.path) as Buffer)).toBe(true)
+    expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+    expect(await installer.lastPush(id)).toMatchObject({ state: 'old', paths: [MAIN, MASTER] })
+    expect(await greets(25, '220')).toBe(true)
+    // The half-installed moment the kill left, when the watcher caught it between the two files.
+    console.info(`crash test: killed at step ${killedAt}, ${mixSeen ? 'between the two files (main.cf new, master.cf old)' : 'after both files'}`)
+  }, 120_000)
 })

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { installScript, launchScript, readPushScript, reloadTargets } from '../../../electron/services/config/push/install-script'
+import { installScript, launchScript, readPushScript, recoverScript, reloadTargets } from '../../../electron/services/config/push/install-script'
 import type { InstallFile } from '../../../electron/services/config/push/install-types'
 import { base64Lines, heredocTag, newPushId, PUSH_ID_RE, SECTION, STAGE_DIR_RE } from '../../../electron/services/config/push/push-paths'
 import { parsePushRecord, toLastPush } from '../../../electron/services/config/push/push-record'
@@ -160,6 +160,17 @@ describe('install script', () => {
     expect(s).toContain('setsid sh "$T/install.sh" </dev/null')
     expect(shSyntaxOk(readPushScript(id, 'verify', 10))).toBe(true)
     expect(shSyntaxOk(readPushScript(null, null, 0))).toBe(true)
+    expect(shSyntaxOk(recoverScript(id))).toBe(true)
+  })
+
+  it('recover mode: skips the install and runs the restore from the markers, reloading what the push touched', () => {
+    const s = installScript({ id, files: FILES.slice(0, 2) })
+    const recover = s.indexOf('if [ "$MODE" = recover ]; then\n  PF_ON=1')
+    expect(recover).toBeGreaterThan(s.indexOf('fail() {'))
+    expect(recover).toBeLessThan(s.indexOf('chk 0 '))
+    expect(s).toContain('{ [ "$MODE" = recover ] || grep -q "^reloading postfix" "$T/report" 2>/dev/null; }')
+    // the marker is written before the file is replaced
+    expect(s.indexOf('> "$T/inst.$1"')).toBeLessThan(s.indexOf('mv -f -- "$tmp" "$t" || { rm'))
   })
 })
 
@@ -168,6 +179,7 @@ describe('push record', () => {
     [
       `${SECTION}id 20261128T112035Z-238b27`,
       `${SECTION}alive ${alive}`,
+      `${SECTION}age 42`,
       `${SECTION}file state`,
       `state=${state}`,
       'step=verify',
@@ -196,7 +208,7 @@ describe('push record', () => {
     const undone = parsePushRecord(rec('old', 'restored'))!
     expect(undone).toMatchObject({ state: 'old', step: 'verify', restored: true })
     expect(toLastPush(undone).reason).toBe('The push was undone: the old files are back. Postfix does not listen on port 25.')
-    expect(parsePushRecord(rec('running', '', 1))).toMatchObject({ state: 'running', alive: true })
+    expect(parsePushRecord(rec('running', '', 1))).toMatchObject({ state: 'running', alive: true, ageSec: 42 })
     expect(toLastPush(parsePushRecord(rec('running', '', 0))!).reason).toMatch(/install process of push .* is gone/)
     expect(parsePushRecord(`${SECTION}none\n`)).toBeNull()
   })

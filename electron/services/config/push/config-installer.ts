@@ -5,7 +5,7 @@ import { AppError, toErrorShape } from '../../../../shared/errors'
 import type { ActivityJournal, ConnectionManager, ExecResult } from '../../types'
 import type { ConfigBackupRegistry } from '../../system/undo-registry'
 import type { ConfigInstallerApi, InstallFile, InstallOutcome, InstallRequest, LastPushRecord } from './install-types'
-import { launchScript, readPushScript } from './install-script'
+import { launchScript, readPushScript, recoverScript } from './install-script'
 import { newPushId, SECTION, STAGE_DIR_RE } from './push-paths'
 import { parsePushRecord, toLastPush, type PushRecord } from './push-record'
 import { removeStageScript, stageScript } from './stage-script'
@@ -33,6 +33,9 @@ const STEP_WORDS: Record<PushStep, string> = {
   restore: 'Something failed: putting the old files back',
   done: 'Installed',
 }
+
+/** Seconds a push may show "running" with no process before it counts as interrupted. */
+const RECOVER_AFTER_SEC = 15
 
 const serviceOf = (f: InstallFile): ServiceKey => (f.owner === 'dovecot' ? 'dovecot' : f.owner === 'apache' || f.owner === 'postfixadmin' ? 'web' : 'postfix')
 
@@ -90,7 +93,8 @@ export class ConfigInstaller implements ConfigInstallerApi {
     } catch (e) {
       launchError = e // the link may have dropped after the start: the record tells
     }
-    const rec = await this.follow(serverId, id, progress)
+    let rec = await this.follow(serverId, id, progress)
+    if (rec && rec.state === 'running' && !rec.alive) rec = await this.recover(serverId, rec, progress)
     if (!rec) {
       await removeStage()
       const why = launchError ? toErrorShape(launchError).message : 'no record of it on the server'
@@ -124,8 +128,20 @@ export class ConfigInstaller implements ConfigInstallerApi {
   async lastPush(serverId: string): Promise<LastPushRecord | null> {
     const r = await this.root(serverId, readPushScript(null, null, 0), { timeoutMs: 30_000 })
     if (r.code !== 0) throw new AppError('remote-failed', `Reading the last push record failed: ${clip(r.stderr || r.stdout)}`)
-    const rec = parsePushRecord(r.stdout)
+    let rec = parsePushRecord(r.stdout)
+    // The install process is gone without deciding (the server restarted mid-push): put the old files back.
+    // (Not within the first seconds: the launch writes the state before it starts the process.)
+    if (rec && rec.state === 'running' && !rec.alive && rec.ageSec >= RECOVER_AFTER_SEC) rec = await this.recover(serverId, rec, () => undefined)
     return rec ? toLastPush(rec) : null
+  }
+
+  /** Runs the push's own restore (`install.sh recover`) and follows it to its end. */
+  private async recover(serverId: string, rec: PushRecord, progress: (s: PushStep) => void): Promise<PushRecord> {
+    progress('restore')
+    const r = await this.root(serverId, recoverScript(rec.id), { timeoutMs: 30_000 })
+    if (!r.stdout.includes(`${SECTION}started`)) throw new AppError('remote-failed', `Push ${rec.id} stopped halfway on the server and could not be undone: ${clip(sectionValue(r.stdout, 'error') ?? (r.stderr || r.stdout))}`, { pushId: rec.id })
+    await new Promise((res) => setTimeout(res, 300))
+    return (await this.follow(serverId, rec.id, () => undefined)) ?? rec
   }
 
   /** Reads the push record until it is decided, reporting step changes; survives a dropped link for a while. */
@@ -151,7 +167,7 @@ export class ConfigInstaller implements ConfigInstallerApi {
         if (lastError !== null) {
           throw new AppError('disconnected', `The server could not be reached to follow push ${id} (${toErrorShape(lastError).message}). It finishes on its own with either all the new files or all the old ones; reconnect and read the last push to see which.`, { pushId: id })
         }
-        return { id, state: 'running', step: step ?? 'install', alive: true, installed: [], reloaded: [], restored: false, reason: '', paths: [], startedAt: '', actor: '', log: '' }
+        return { id, state: 'running', step: step ?? 'install', alive: true, ageSec: 0, installed: [], reloaded: [], restored: false, reason: '', paths: [], startedAt: '', actor: '', log: '' }
       }
     }
   }

@@ -52,8 +52,9 @@ inst() {
   else
     chown "$4:$5" "$tmp" && chmod "$3" "$tmp" || { rm -f -- "$tmp"; return 1; }
   fi
-  mv -f -- "$tmp" "$t" || { rm -f -- "$tmp"; return 1; }
+  # the marker first: a file that may have been replaced is always put back
   printf '%s\n' "$t" > "$T/inst.$1"
+  mv -f -- "$tmp" "$t" || { rm -f -- "$tmp"; return 1; }
   command -v restorecon >/dev/null 2>&1 && restorecon -- "$t" 2>/dev/null
   printf 'installed\t%s\t%s\n' "$2" "$(cat "$T/bk.$1" 2>/dev/null)" >> "$T/report"
   return 0
@@ -61,6 +62,7 @@ inst() {
 rest() {
   [ -f "$T/inst.$1" ] || return 0
   t=$(cat "$T/inst.$1")
+  rm -f -- "$(dirname "$t")/.$(basename "$t").postdesk-$ID"
   if [ -f "$T/bk.$1" ]; then
     b=$(cat "$T/bk.$1"); tmp="$(dirname "$t")/.$(basename "$t").postdesk-$ID"
     cp -p -- "$b" "$tmp" && mv -f -- "$tmp" "$t" || { why "Could not put back $2 from $b."; return 1; }
@@ -186,43 +188,54 @@ export function installScript(p: InstallPlan): string {
     `BK=${q(backupDir(p.id))}`,
     'LAST=; STEP=start; FAILSTEP=; LOGS=; VERIFY_SECS=20',
     "trap '' HUP PIPE",
+    // `install.sh recover`: the install process died (the server restarted): put everything back.
+    'MODE=${1-install}',
     FUNCTIONS,
-    'say "push $ID starts"',
-    'st running compare',
+    'if [ "$MODE" = recover ]; then STEP=$(sed -n "s/^step=//p" "$T/state"); say "push $ID: recovering (the install process stopped at step $STEP)"; else say "push $ID starts"; st running compare; fi',
     // One push at a time per server (two desktops, or a retry while the first still runs).
     `LK=${PUSH_BASE}/.lock`,
     'if ! mkdir "$LK" 2>/dev/null; then',
     '  op=$(cat "$LK/pid" 2>/dev/null)',
-    '  if [ -n "$op" ] && kill -0 "$op" 2>/dev/null; then why "Another push ($(cat "$LK/id" 2>/dev/null)) is running on this server: nothing was changed; push again when it has finished."; st old compare; exit 0; fi',
-    '  rm -rf "$LK"; mkdir "$LK" || { why "Cannot take the push lock $LK."; st old compare; exit 0; }',
+    '  if [ -n "$op" ] && kill -0 "$op" 2>/dev/null; then [ "$MODE" = recover ] && exit 0; why "Another push ($(cat "$LK/id" 2>/dev/null)) is running on this server: nothing was changed; push again when it has finished."; st old compare; exit 0; fi',
+    '  rm -rf "$LK"; mkdir "$LK" || { [ "$MODE" = recover ] && exit 0; why "Cannot take the push lock $LK."; st old compare; exit 0; }',
     'fi',
     'echo $$ > "$LK/pid"; echo "$ID" > "$LK/id"',
     'trap \'rm -rf "$LK"\' EXIT',
   ]
-  p.files.forEach((f, i) => L.push(`chk ${i} ${q(f.path)} ${f.expectedSha256 ?? '-'}`))
-  L.push('if [ "$X" = 1 ]; then st old compare; say refused; exit 0; fi')
-  // What ran before is what must run after.
   L.push('PF_ON=0; PF_PORTS=; PF_GREETS=0; DV_ON=0; DV_PORTS=; DV_GREETS=0; DV_SINCE=; AP_ON=0')
-  if (targets.includes('postfix')) L.push('if pf_on; then PF_ON=1; listening 25 && PF_PORTS=25; [ -n "$PF_PORTS" ] && greets 25 220 QUIT && PF_GREETS=1; fi')
+  const before: string[] = []
+  p.files.forEach((f, i) => before.push(`chk ${i} ${q(f.path)} ${f.expectedSha256 ?? '-'}`))
+  before.push('if [ "$X" = 1 ]; then st old compare; say refused; exit 0; fi')
+  // What ran before is what must run after.
+  if (targets.includes('postfix')) before.push('if pf_on; then PF_ON=1; listening 25 && PF_PORTS=25; [ -n "$PF_PORTS" ] && greets 25 220 QUIT && PF_GREETS=1; fi')
   if (targets.includes('dovecot'))
-    L.push('if dv_on; then DV_ON=1; for p in 143 993; do listening $p && DV_PORTS="$DV_PORTS $p"; done; listening 143 && greets 143 \'* OK\' \'a LOGOUT\' && DV_GREETS=1; fi')
-  if (targets.includes('apache')) L.push('ap_on && AP_ON=1')
-  L.push('say "running before: postfix=$PF_ON ports=$PF_PORTS greets=$PF_GREETS dovecot=$DV_ON ports=$DV_PORTS greets=$DV_GREETS apache=$AP_ON"')
+    before.push('if dv_on; then DV_ON=1; for p in 143 993; do listening $p && DV_PORTS="$DV_PORTS $p"; done; listening 143 && greets 143 \'* OK\' \'a LOGOUT\' && DV_GREETS=1; fi')
+  if (targets.includes('apache')) before.push('ap_on && AP_ON=1')
+  before.push('say "running before: postfix=$PF_ON ports=$PF_PORTS greets=$PF_GREETS dovecot=$DV_ON ports=$DV_PORTS greets=$DV_GREETS apache=$AP_ON"')
 
   // The way back, defined before anything changes.
   const restore: string[] = ['fail() {', '  FAILSTEP=$STEP', '  [ -n "$LAST" ] && why "$LAST"', '  say "failed at $FAILSTEP: $LAST"', '  st running restore', '  LAST=']
   ;[...p.files.keys()].reverse().forEach((i) => restore.push(`  rest ${i} ${q(p.files[i]?.path ?? '')}`))
   restore.push(...mapCommands(p.files, '  ', true))
   restore.push('  rep restored')
-  if (targets.includes('postfix')) restore.push('  grep -q "^reloading postfix" "$T/report" 2>/dev/null && { reload_pf || why "Reloading Postfix with the old files failed: $LAST"; }')
-  if (targets.includes('dovecot')) restore.push('  logmark', '  grep -q "^reloading dovecot" "$T/report" 2>/dev/null && { reload_dv || why "Reloading Dovecot with the old files failed: $LAST"; }')
-  if (targets.includes('apache')) restore.push('  grep -q "^reloading apache" "$T/report" 2>/dev/null && { reload_ap || why "Reloading Apache with the old files failed: $LAST"; }')
+  if (targets.includes('postfix')) restore.push('  { [ "$MODE" = recover ] || grep -q "^reloading postfix" "$T/report" 2>/dev/null; } && { reload_pf || why "Reloading Postfix with the old files failed: $LAST"; }')
+  if (targets.includes('dovecot')) restore.push('  logmark', '  { [ "$MODE" = recover ] || grep -q "^reloading dovecot" "$T/report" 2>/dev/null; } && { reload_dv || why "Reloading Dovecot with the old files failed: $LAST"; }')
+  if (targets.includes('apache')) restore.push('  { [ "$MODE" = recover ] || grep -q "^reloading apache" "$T/report" 2>/dev/null; } && { reload_ap || why "Reloading Apache with the old files failed: $LAST"; }')
   restore.push('  LAST=')
   // A reload may not bring back a daemon the master throttles after failed starts: restart it then.
   for (const t of targets)
     restore.push(`  LAST=; VERIFY_SECS=8; verify_${short(t)} || { say "restarting ${t}"; LAST=; VERIFY_SECS=20; restart_svc ${t} && rep restarted ${t}; verify_${short(t)} || why "After restoring the old files: $LAST"; }`)
   restore.push('  st old "$FAILSTEP"', '  say "restored; old state"', '  exit 0', '}')
   L.push(...restore)
+  // Recovery: the services this push touched should run; whatever was installed goes back.
+  L.push(
+    'if [ "$MODE" = recover ]; then',
+    `  ${targets.map((t) => `${t === 'postfix' ? 'PF' : t === 'dovecot' ? 'DV' : 'AP'}_ON=1`).join('; ') || ':'}`,
+    '  LAST="The install process stopped at step \\"$STEP\\" without finishing (the server may have restarted during the push)."',
+    '  fail',
+    'fi',
+    ...before,
+  )
 
   L.push('st running backup', `mkdir -p "$BK" && chmod 700 ${posix.dirname(backupDir('x'))} "$BK" || { LAST="Could not create the backup folder $BK."; fail; }`)
   p.files.forEach((f, i) => L.push(`bk ${i} ${q(f.path)} || { LAST=${q(`Could not back up ${f.path}.`)}; fail; }`))
@@ -325,10 +338,28 @@ export function readPushScript(id: string | null, knownStep: string | null, wait
     'i=0',
     `while [ $i -lt ${Math.max(0, Math.round(waitSec * 5))} ] && grep -qx 'state=running' "$T/state" 2>/dev/null && grep -qx ${q(`step=${knownStep ?? ''}`)} "$T/state" 2>/dev/null; do sleep 0.2; i=$((i + 1)); done`,
     'echo "$SEC""id $ID"',
-    'p=$(cat "$T/pid" 2>/dev/null); alive=0; [ -n "$p" ] && kill -0 "$p" 2>/dev/null && alive=1',
+    'alive=0; for p in $(cat "$T/pid" 2>/dev/null) $(sed -n "s/^pid=//p" "$T/state" 2>/dev/null); do kill -0 "$p" 2>/dev/null && alive=1; done',
     'echo "$SEC""alive $alive"',
+    'm=$(stat -c %Y "$T/state" 2>/dev/null) || m=$(date +%s); echo "$SEC""age $(($(date +%s) - m))"',
     'for f in state report reason paths started actor; do echo "$SEC""file $f"; cat "$T/$f" 2>/dev/null; done',
     'echo "$SEC""file log"; tail -n 40 "$T/log" 2>/dev/null',
     'echo "$SEC""end"',
+  ].join('\n') + '\n'
+}
+
+/** Starts `install.sh recover` of a push whose install process is gone: everything it may have installed goes back. */
+export function recoverScript(id: string): string {
+  const q = quoteWord
+  return [
+    '{',
+    "trap '' HUP PIPE",
+    `SEC=${q(SECTION)}`,
+    `T=${q(pushDir(id))}`,
+    '[ -f "$T/install.sh" ] || { echo "$SEC""error no install script in $T"; exit 0; }',
+    'if command -v setsid >/dev/null 2>&1; then setsid sh "$T/install.sh" recover </dev/null >>"$T/log" 2>&1 &',
+    'else nohup sh "$T/install.sh" recover </dev/null >>"$T/log" 2>&1 & fi',
+    'echo "$!" > "$T/pid"',
+    'echo "$SEC""started $!"',
+    '}',
   ].join('\n') + '\n'
 }

@@ -10,6 +10,8 @@ export interface PushRecord {
   step: PushStep
   /** The install process still exists. */
   alive: boolean
+  /** Seconds since the state file last changed. */
+  ageSec: number
   installed: { path: string; backup: string | null }[]
   reloaded: string[]
   restored: boolean
@@ -24,6 +26,7 @@ export function parsePushRecord(out: string): PushRecord | null {
   const files: Record<string, string[]> = {}
   let id = ''
   let alive = false
+  let ageSec = 0
   let current: string[] | null = null
   for (const line of out.split('\n')) {
     if (line.startsWith(SECTION)) {
@@ -31,6 +34,7 @@ export function parsePushRecord(out: string): PushRecord | null {
       if (word === 'none') return null
       if (word === 'id') id = arg
       else if (word === 'alive') alive = arg === '1'
+      else if (word === 'age') ageSec = Number(arg) || 0
       else if (word === 'file') current = files[arg] = []
       else current = null
       continue
@@ -55,6 +59,7 @@ export function parsePushRecord(out: string): PushRecord | null {
     state,
     step,
     alive,
+    ageSec,
     installed,
     reloaded: report.filter((l) => l.startsWith('reloaded ')).map((l) => l.slice('reloaded '.length)),
     restored: report.includes('restored'),
