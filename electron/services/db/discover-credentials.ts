@@ -5,7 +5,7 @@
 import type { DbCredentialSource } from '../../../shared/domain/db'
 import { AppError } from '../../../shared/errors'
 import { readPostfixAdminConfigStatic } from '../mail/postfixadmin-config'
-import type { PhpSourceFile } from '../mail/php-config-reader'
+import type { PhpSourceFile } from '../../../shared/config/postfixadmin/php-config-reader'
 import type { ExecOptions, ExecResult } from '../types'
 import { credentialsFromDovecotSqlConf, credentialsFromPostfixAdmin, credentialsFromPostfixMysqlCf, dovecotSqlConfigFiles, postfixMysqlMapFiles, type FoundCredentials, type ParseOutcome } from './credential-parsers'
 import { SOCKET_CANDIDATES } from './db-host'

@@ -3,7 +3,7 @@
 // having the server's own php print the effective $CONF as JSON (the argv below, run over SSH).
 import { AppError } from '../../../shared/errors'
 import { postfixAdminSettings, type ConfJson, type PostfixAdminSettings } from '../../../shared/mail/postfixadmin-settings'
-import { phpValueToJson, readConfigStatically, type ConfigAssignment, type PhpSourceFile } from './php-config-reader'
+import { phpValueToJson, readConfigStatically, type ConfigAssignment, type PhpSourceFile } from '../../../shared/config/postfixadmin/php-config-reader'
 
 export interface StaticPostfixAdminConfig {
   conf: Record<string, ConfJson>

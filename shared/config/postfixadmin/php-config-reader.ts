@@ -4,7 +4,7 @@
 // dbconfig.inc.php). Anything else is reported as dynamic with its source text. Assignments in
 // function bodies are skipped (not run at include time); those in if/else blocks are kept and
 // flagged conditional.
-import { tokenizePhp, type PhpToken } from './php-config-tokens'
+import { tokenizePhp, type PhpToken, type TokenizeOptions } from './php-config-tokens'
 
 export type PhpScalar = string | number | boolean | null
 /** PHP arrays keep insertion order and int/string keys: a Map until converted for JSON. */
@@ -21,6 +21,9 @@ export interface ConfigAssignment {
   file: string
   line: number
   conditional: boolean
+  /** offsets in the file's text: the first key (its string token, quotes included) and the right-hand side */
+  keySpan?: { from: number; to: number }
+  valueSpan: { from: number; to: number }
 }
 
 export interface PhpSourceFile {
@@ -275,7 +278,7 @@ class Parser {
 const controlKeywords = new Set(['if', 'elseif', 'else', 'foreach', 'for', 'while', 'do', 'switch', 'try', 'catch', 'finally'])
 
 /** Reads the files in include order (e.g. dbconfig.inc.php, config.inc.php, config.local.php). */
-export function readConfigStatically(files: PhpSourceFile[]): StaticConfigResult {
+export function readConfigStatically(files: PhpSourceFile[], opts: TokenizeOptions = {}): StaticConfigResult {
   const conf: PhpArray = new Map()
   const vars = new Map<string, PhpValue>()
   const assignments: ConfigAssignment[] = []
@@ -283,7 +286,7 @@ export function readConfigStatically(files: PhpSourceFile[]): StaticConfigResult
   const warnings: string[] = []
 
   for (const file of files) {
-    const { tokens, noOpenTag, unicodeSpaceLines } = tokenizePhp(file.text)
+    const { tokens, noOpenTag, unicodeSpaceLines } = tokenizePhp(file.text, opts)
     if (noOpenTag) warnings.push(`${file.name}: no <?php open tag: PHP would print it and set nothing`)
     if (unicodeSpaceLines.length > 0) {
       warnings.push(`${file.name}: non-ASCII spaces (e.g. U+00A0) outside strings on line(s) ${unicodeSpaceLines.join(', ')}: PHP would fail to parse the file`)
@@ -337,7 +340,8 @@ export function readConfigStatically(files: PhpSourceFile[]): StaticConfigResult
         const end = p.statementEnd()
         const a = readAssignment(p, end, vars)
         if (a && a.target === 'CONF') {
-          const assignment: ConfigAssignment = { path: a.path, value: a.value instanceof Dynamic ? undefined : a.value, op: a.op, file: file.name, line: t.line, conditional }
+          const valueSpan = { from: tokens[a.valueFrom]?.start ?? t.end, to: tokens[end - 1]?.end ?? t.end }
+          const assignment: ConfigAssignment = { path: a.path, value: a.value instanceof Dynamic ? undefined : a.value, op: a.op, file: file.name, line: t.line, conditional, valueSpan, ...(a.keySpan ? { keySpan: a.keySpan } : {}) }
           if (a.value instanceof Dynamic) assignment.dynamic = a.value.source || p.text(a.valueFrom, end)
           assignments.push(assignment)
           applyAssignment(conf, assignment, dynamicKeys)
@@ -363,17 +367,21 @@ interface RawAssignment {
   op: '=' | '.='
   value: Evaluated
   valueFrom: number
+  keySpan?: { from: number; to: number }
 }
 
 function readAssignment(p: Parser, end: number, vars: Map<string, PhpValue>): RawAssignment | undefined {
   const v = p.next() as PhpToken
   const path: (string | number | null)[] = []
+  let keySpan: { from: number; to: number } | undefined
   while (p.index < end && p.isPunct('[')) {
     const close = p.matching(p.index)
     if (close === p.index + 1) {
       path.push(null)
     } else {
       p.index++
+      const keyTok = p.peek()
+      if (path.length === 0 && keyTok && close === p.index + 1) keySpan = { from: keyTok.start, to: keyTok.end }
       const k = p.expr(close, vars)
       if (k instanceof Dynamic || k instanceof Map) return undefined
       path.push(phpArrayKey(k))
@@ -385,7 +393,7 @@ function readAssignment(p: Parser, end: number, vars: Map<string, PhpValue>): Ra
   p.next()
   const valueFrom = p.index
   const value = p.expr(end, vars)
-  return { target: String(v.value), path, op: op.value, value, valueFrom }
+  return { target: String(v.value), path, op: op.value, value, valueFrom, ...(keySpan ? { keySpan } : {}) }
 }
 
 function applyAssignment(conf: PhpArray, a: ConfigAssignment, dynamicKeys: Set<string>): void {

@@ -19,11 +19,23 @@ export interface TokenizeResult {
   noOpenTag: boolean
   /** lines with non-ASCII spaces (e.g. U+00A0 from a web page) outside strings: read as spaces here, but PHP takes them for a name and fails to parse */
   unicodeSpaceLines: number[]
+  /** the same spaces as runs of one character (offsets), for findings that point at them */
+  unicodeSpaces: { from: number; to: number; char: string }[]
 }
 
-export function tokenizePhp(src: string): TokenizeResult {
+export interface TokenizeOptions {
+  /**
+   * Read the whole text as PHP code, open tags or not (a linter reading what the admin meant, e.g. a
+   * copy whose `<?php` a web page turned into `<!--?php`). PHP itself (the default) prints text
+   * outside `<?php … ?>` and sets nothing from it.
+   */
+  ignoreOpenTags?: boolean
+}
+
+export function tokenizePhp(src: string, opts: TokenizeOptions = {}): TokenizeResult {
   const tokens: PhpToken[] = []
   const unicodeSpaceLines = new Set<number>()
+  const unicodeSpaces: { from: number; to: number; char: string }[] = []
   let i = 0
   let line = 1
   let sawOpenTag = false
@@ -41,7 +53,8 @@ export function tokenizePhp(src: string): TokenizeResult {
     advanceLines(i, to)
     i = to
   }
-  skipHtml()
+  if (opts.ignoreOpenTags) sawOpenTag = true
+  else skipHtml()
 
   while (i < src.length) {
     const c = src[i] as string
@@ -51,10 +64,23 @@ export function tokenizePhp(src: string): TokenizeResult {
       i++
       continue
     }
-    if (/\s/.test(c)) {
-      if (c.charCodeAt(0) > 0x7f) unicodeSpaceLines.add(line)
+    if (/\s/.test(c) || c === '\u200b') {
+      if (c.charCodeAt(0) > 0x7f) {
+        unicodeSpaceLines.add(line)
+        const last = unicodeSpaces[unicodeSpaces.length - 1]
+        if (last && last.to === i && last.char === c) last.to = i + 1
+        else unicodeSpaces.push({ from: i, to: i + 1, char: c })
+      }
       i++
       continue
+    }
+    if (opts.ignoreOpenTags) {
+      // an open tag, also as a web page mangles it (<!--?php), is not code
+      const tag = /^(<!--\?php\b|<\?php\b|<\?=|<\?)/i.exec(src.slice(i, i + 8))
+      if (tag) {
+        i += tag[0].length
+        continue
+      }
     }
     if (src.startsWith('?>', i)) {
       tokens.push({ t: 'close-tag', value: '?>', line, start, end: i + 2 })
@@ -63,7 +89,7 @@ export function tokenizePhp(src: string): TokenizeResult {
         line++
         i++
       }
-      skipHtml()
+      if (!opts.ignoreOpenTags) skipHtml()
       continue
     }
     if (c === '#' || src.startsWith('//', i)) {
@@ -148,7 +174,7 @@ export function tokenizePhp(src: string): TokenizeResult {
     tokens.push({ t: 'punct', value: p, line, start, end: i + p.length })
     i += p.length
   }
-  return { tokens, noOpenTag: !sawOpenTag, unicodeSpaceLines: [...unicodeSpaceLines] }
+  return { tokens, noOpenTag: !sawOpenTag, unicodeSpaceLines: [...unicodeSpaceLines], unicodeSpaces }
 }
 
 function phpNumber(s: string): number {

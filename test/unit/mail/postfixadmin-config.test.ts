@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { effectiveConfigCommand, parseEffectiveConfigOutput, readPostfixAdminConfigStatic } from '../../../electron/services/mail/postfixadmin-config'
-import { tokenizePhp } from '../../../electron/services/mail/php-config-tokens'
+import { tokenizePhp } from '../../../shared/config/postfixadmin/php-config-tokens'
 import type { ConfJson } from '../../../shared/mail/postfixadmin-settings'
 
 const fixtures = new URL('../../fixtures/postfixadmin/', import.meta.url)
@@ -157,5 +157,24 @@ describe('PHP tokenizer details', () => {
   it('tracks line numbers across strings and comments', () => {
     const st = readPostfixAdminConfigStatic([{ name: 'f', text: "<?php\n/* a\nb */\n$CONF['a'] = 'x\ny';\n$CONF['b'] = 1;" }])
     expect(st.assignments.map((a) => a.line)).toEqual([4, 6])
+  })
+})
+
+describe('readPhpConf (the configs lints) on the same reader', () => {
+  it('spans, the last assignment, evaluated concatenations, a mangled open tag, look-alike spaces as problems', async () => {
+    const { readPhpConf } = await import('../../../shared/config/postfixadmin/php-conf-reader')
+    const text = "<!--?php\n$CONF['encrypt'] = 'md5crypt';\n$CONF['domain_path'] = 'Y' . 'ES';\n\u00a0\u00a0$CONF['encrypt'] = 'dovecot:SHA512-CRYPT';\n$CONF['dyn'] = getenv('X');\n$CONF['list']['x'] = 1;\n"
+    const c = readPhpConf(text)
+    expect(c.assignments.map((a) => a.key)).toEqual(['encrypt', 'domain_path', 'encrypt', 'dyn'])
+    const e = c.values.get('encrypt')
+    expect(e?.value).toBe('dovecot:SHA512-CRYPT')
+    expect(e?.line).toBe(4)
+    expect(text.slice(e?.keySpan.from, e?.keySpan.to)).toBe("'encrypt'")
+    expect(text.slice(e?.valueSpan.from, e?.valueSpan.to)).toBe("'dovecot:SHA512-CRYPT'")
+    expect(c.values.get('domain_path')?.value).toBe('YES')
+    expect(c.values.get('dyn')?.value).toBeUndefined()
+    expect(c.problems).toHaveLength(1)
+    expect(c.problems[0]).toMatchObject({ code: 'text.lookalike-space', span: { from: text.indexOf('\u00a0'), to: text.indexOf('\u00a0') + 2 } })
+    expect(c.problems[0]?.message).toMatch(/2 in a row/)
   })
 })
