@@ -39,7 +39,7 @@ const theme = EditorView.theme({
   '.cm-lint-marker': { width: '0.9em', height: '0.9em' },
   // The merge view's "N unchanged lines" bar: its ⦚ glyph is missing from common UI fonts.
   // (and its light gradient, which would glare in the dark theme)
-  '&light .cm-collapsedLines, &dark .cm-collapsedLines, .cm-collapsedLines': { color: 'var(--fg-muted)', background: 'var(--bg-subtle)', fontFamily: 'var(--font-ui)' },
+  '.cm-collapsedLines': { color: 'var(--fg-muted)', background: 'var(--bg-subtle)', fontFamily: 'var(--font-ui)' },
   '.cm-collapsedLines:before, .cm-collapsedLines:after': { content: '"⋯"' },
 })
 
