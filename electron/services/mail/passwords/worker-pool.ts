@@ -35,7 +35,8 @@ export interface WorkerPoolOptions {
 function spawn(entry: URL, workerData: unknown): Worker {
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData })
   const bundled = bundledEntry(entry)
-  if (bundled !== undefined) return new Worker(bundled, { workerData })
+  // the bundle needs no loader: without the parent's execArgv a tsx-run parent's loader hooks stay out of the worker
+  if (bundled !== undefined) return new Worker(bundled, { workerData, execArgv: [] })
   const tsxApi = tsxEsmApiUrl()
   const boot = `
     const { workerData } = require('node:worker_threads');
