@@ -333,33 +333,49 @@ describe('config push: the SSH link dies during the install', () => {
   }
 })
 
-describe('config push: the install process dies halfway (a server restart)', () => {
-  it('the push is undone from its own records: every file old again, services running, restored=true', async () => {
-    const marker = `# postdesk crash test ${randomBytes(3).toString('hex')}`
-    const files = [serverFile(MAIN, original(MAIN) + `\n${marker}\n`, 'postfix', 'postfix-main'), serverFile(MASTER, original(MASTER) + `\n${marker}\n`, 'postfix', 'postfix-master')]
-    const lastBefore = existsSync(`${PUSH_BASE}/last`) ? readFileSync(`${PUSH_BASE}/last`, 'utf8').trim() : ''
-    let killedAt = ''
-    let mixSeen = false
-    let watching = true
-    // Watches the transaction on the shared file system; kills its process once a first file is installed.
-    const watcher = (async () => {
-      while (watching) {
-        const last = existsSync(`${PUSH_BASE}/last`) ? readFileSync(`${PUSH_BASE}/last`, 'utf8').trim() : ''
-        const dir = `${PUSH_BASE}/${last}`
-        if (last && last !== lastBefore && existsSync(`${dir}/report`) && readFileSync(`${dir}/report`, 'utf8').includes('installed\t')) {
-          const pid = Number(/^pid=(\d+)/m.exec(readFileSync(`${dir}/state`, 'utf8'))?.[1])
-          process.kill(pid, 'SIGSTOP')
-          mixSeen = readFileSync(MAIN).equals(files[0]!.content) && readFileSync(MASTER).equals(ORIGINAL.get(MASTER) as Buffer)
-          killedAt = /^step=(\w+)/m.exec(readFileSync(`${dir}/state`, 'utf8'))?.[1] ?? ''
-          process.kill(pid, 'SIGKILL')
-          return
-        }
-        await new Promise((r) => setImmediate(r))
+/** Watches the next push on the shared file system and kills its install process once a first file is installed. */
+function killInstallAfterFirstFile(files: InstallFile[]): { stop: () => Promise<{ killedAt: string; mixSeen: boolean }> } {
+  const lastBefore = existsSync(`${PUSH_BASE}/last`) ? readFileSync(`${PUSH_BASE}/last`, 'utf8').trim() : ''
+  let watching = true
+  const seen = { killedAt: '', mixSeen: false }
+  const done = (async () => {
+    while (watching) {
+      const last = existsSync(`${PUSH_BASE}/last`) ? readFileSync(`${PUSH_BASE}/last`, 'utf8').trim() : ''
+      const dir = `${PUSH_BASE}/${last}`
+      if (last && last !== lastBefore && existsSync(`${dir}/report`) && readFileSync(`${dir}/report`, 'utf8').includes('installed\t')) {
+        const pid = Number(/^pid=(\d+)/m.exec(readFileSync(`${dir}/state`, 'utf8'))?.[1])
+        process.kill(pid, 'SIGSTOP')
+        seen.mixSeen = files.some((f) => readFileSync(f.path).equals(f.content)) && files.some((f) => readFileSync(f.path).equals(ORIGINAL.get(f.path) as Buffer))
+        seen.killedAt = /^step=(\w+)/m.exec(readFileSync(`${dir}/state`, 'utf8'))?.[1] ?? ''
+        process.kill(pid, 'SIGKILL')
+        return
       }
-    })()
+      await new Promise((r) => setImmediate(r))
+    }
+  })()
+  return {
+    /** Gives the watcher up to 10 s more to catch the install, then stops it. */
+    stop: async () => {
+      const t = setTimeout(() => (watching = false), 10_000)
+      await done
+      clearTimeout(t)
+      watching = false
+      return seen
+    },
+  }
+}
+
+describe('config push: the install process dies halfway (a server restart)', () => {
+  const crashFiles = () => {
+    const marker = `# postdesk crash test ${randomBytes(3).toString('hex')}`
+    return [serverFile(MAIN, original(MAIN) + `\n${marker}\n`, 'postfix', 'postfix-main'), serverFile(MASTER, original(MASTER) + `\n${marker}\n`, 'postfix', 'postfix-master')]
+  }
+
+  it("install() undoes it from the push's own records: every file old again, services running, restored=true", async () => {
+    const files = crashFiles()
+    const watch = killInstallAfterFirstFile(files)
     const o = await installer.install(id, { files, validateOnly: false })
-    watching = false
-    await watcher
+    const { killedAt, mixSeen } = await watch.stop()
     expect(killedAt).toBe('install')
     expect(o).toMatchObject({ ok: false, restored: true, step: 'install' })
     expect(o.reason).toMatch(/undone.*install process stopped at step "install"/s)
@@ -368,6 +384,25 @@ describe('config push: the install process dies halfway (a server restart)', () 
     expect(await installer.lastPush(id)).toMatchObject({ state: 'old', paths: [MAIN, MASTER] })
     expect(await greets(25, '220')).toBe(true)
     // The half-installed moment the kill left, when the watcher caught it between the two files.
-    console.info(`crash test: killed at step ${killedAt}, ${mixSeen ? 'between the two files (main.cf new, master.cf old)' : 'after both files'}`)
+    console.info(`crash test: killed at step ${killedAt}, ${mixSeen ? 'between the two files (one new, one old)' : 'after both files'}`)
+  }, 120_000)
+
+  it('with nobody following the push, the next lastPush() finds the dead install and undoes it', async () => {
+    const files = crashFiles()
+    const watch = killInstallAfterFirstFile(files)
+    // A client that stops following at once (as if it was closed right after starting the push).
+    const leaving = new ConfigInstaller({ connections: vps.services.connections, configBackups: vps.services.configBackups, followMs: 0 })
+    await leaving.install(id, { files, validateOnly: false }).catch((e: unknown) => e)
+    const { killedAt } = await watch.stop()
+    expect(killedAt).toBe('install')
+    const first = await installer.lastPush(id)
+    expect(first?.state).toBe('running') // not stale yet: the launch could still be starting it
+    await new Promise((r) => setTimeout(r, 16_000))
+    const last = await installer.lastPush(id)
+    expect(last).toMatchObject({ state: 'old', paths: [MAIN, MASTER] })
+    expect(last?.reason).toMatch(/undone.*install process stopped at step "install"/s)
+    for (const f of files) expect(readFileSync(f.path).equals(ORIGINAL.get(f.path) as Buffer)).toBe(true)
+    expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+    expect(await greets(25, '220')).toBe(true)
   }, 120_000)
 })

@@ -60,9 +60,10 @@ inst() {
   return 0
 }
 rest() {
-  [ -f "$T/inst.$1" ] || return 0
-  t=$(cat "$T/inst.$1")
+  t=; [ -f "$T/inst.$1" ] && t=$(cat "$T/inst.$1"); [ -n "$t" ] || t=$(real "$2")
+  # a temp copy an interrupted install left next to the file
   rm -f -- "$(dirname "$t")/.$(basename "$t").postdesk-$ID"
+  [ -f "$T/inst.$1" ] || return 0
   if [ -f "$T/bk.$1" ]; then
     b=$(cat "$T/bk.$1"); tmp="$(dirname "$t")/.$(basename "$t").postdesk-$ID"
     cp -p -- "$b" "$tmp" && mv -f -- "$tmp" "$t" || { why "Could not put back $2 from $b."; return 1; }
