@@ -51,13 +51,14 @@ export class MailboxRepository {
     }
   }
 
-  private selectSql(where: string): string {
+  /** `from` is what the mailbox rows come from: the table, or a page of usernames joined to it. */
+  private selectSql(where: string, from = `${this.c.tables.t('mailbox')} m`): string {
     const { t } = this.c.tables
     const usage = this.c.settings.newQuotaTable
       ? `LEFT JOIN ${t('quota2')} q2 ON q2.username = m.username`
       : `LEFT JOIN (SELECT username, SUM(CASE WHEN path = 'quota/storage' THEN current ELSE 0 END) AS bytes, SUM(CASE WHEN path = 'quota/messages' THEN current ELSE 0 END) AS messages FROM ${t('quota')} GROUP BY username) q2 ON q2.username = m.username`
     return `SELECT m.*, COALESCE(q2.bytes, 0) AS x_used_bytes, COALESCE(q2.messages, 0) AS x_used_messages, a.goto AS x_goto
-      FROM ${t('mailbox')} m ${usage} LEFT JOIN ${t('alias')} a ON a.address = m.username WHERE 1 = 1 ${where}`
+      FROM ${from} ${usage} LEFT JOIN ${t('alias')} a ON a.address = m.username WHERE 1 = 1 ${where}`
   }
 
   async list(domain: string | undefined, query: ListQuery): Promise<{ rows: MailboxRow[]; total: number }> {
@@ -78,7 +79,16 @@ export class MailboxRepository {
     const where = conds.map((c) => `AND ${c}`).join(' ')
     const sortCol = mailboxSortColumns[p.sort ?? 'username'] ?? 'm.username'
     const sortUsage = sortCol === 'used_bytes' ? 'x_used_bytes' : sortCol
-    const rows = await this.c.q.query<Row[]>(`${this.selectSql(where)} ORDER BY ${sortUsage} ${p.desc ? 'DESC' : 'ASC'}, m.username ASC LIMIT ? OFFSET ?`, [...params, p.limit, p.offset])
+    const dir = p.desc ? 'DESC' : 'ASC'
+    // A deferred join: the page's usernames are found on the mailbox table alone (skipped and sorted
+    // rows never touch quota2 or alias), then only those rows are joined. Sorting by usage needs the join.
+    const rows =
+      sortCol === 'used_bytes'
+        ? await this.c.q.query<Row[]>(`${this.selectSql(where)} ORDER BY ${sortUsage} ${dir}, m.username ASC LIMIT ? OFFSET ?`, [...params, p.limit, p.offset])
+        : await this.c.q.query<Row[]>(
+            `${this.selectSql('', `(SELECT m.username AS page_username FROM ${this.c.tables.t('mailbox')} m WHERE 1 = 1 ${where} ORDER BY ${sortCol} ${dir}, m.username ASC LIMIT ? OFFSET ?) page JOIN ${this.c.tables.t('mailbox')} m ON m.username = page.page_username`)} ORDER BY ${sortCol} ${dir}, m.username ASC`,
+            [...params, p.limit, p.offset],
+          )
     const [count] = await this.c.q.query<Row[]>(`SELECT COUNT(*) AS n FROM ${this.c.tables.t('mailbox')} m WHERE 1 = 1 ${where}`, params)
     return { rows: rows.map((r) => this.toRow(r)), total: toNumber(count?.n) }
   }
