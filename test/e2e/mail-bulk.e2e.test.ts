@@ -77,6 +77,16 @@ describe.each(['en', 'ja'] as const)('mail bulk import, rename, admins (%s)', (l
     expect(await page.getByTestId('import-blocked').count()).toBe(0)
     expect(await page.getByTestId('import-summary').textContent()).toMatch(/1500|1,500/)
     await app.shot(`mail-bulk-02-preview-ok-${lang}`)
+    // cancelled while hashing: nothing of it is written, the dialog says so and stays open
+    await page.getByTestId('import-run').click()
+    await page.getByTestId('import-cancel').waitFor({ timeout: 10_000 })
+    await expect.poll(async () => (await page.getByTestId('import-progress').textContent()) ?? '', { timeout: 30_000, interval: 50 }).toMatch(lang === 'ja' ? /ハッシュ/ : /Hashing/)
+    await page.getByTestId('import-cancel').click()
+    await page.getByTestId('import-error').waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('import-error').textContent()).toMatch(lang === 'ja' ? /中止/ : /cancelled/)
+    await app.shot(`mail-bulk-03a-cancelled-${lang}`)
+    expect((await app.harness.services.mail.listMailboxes(id, d1, { limit: 1 })).total).toBe(0)
+
     await page.getByTestId('import-run').click()
     await page.getByTestId('import-progress').waitFor({ timeout: 10_000 })
     await expect.poll(async () => Number((await page.getByTestId('import-progress-bar').getAttribute('value')) ?? 0), { timeout: 30_000, interval: 50 }).toBeGreaterThan(5)

@@ -96,6 +96,7 @@ export async function importMailboxes(c: MailContext, rows: MailboxCsvRow[], o: 
   if (o.dryRun || verdicts.some((v) => !v.ok)) return { dryRun: o.dryRun, verdicts, created: 0 }
 
   throwIfCancelled(o.signal)
+  o.onProgress?.('hash', 0, good.length)
   const hashes = await o.hashMany(
     good.map((g) => g.p.r.password),
     (done, total) => o.onProgress?.('hash', done, total),
