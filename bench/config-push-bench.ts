@@ -7,11 +7,12 @@
 //   npx tsx bench/config-push-bench.ts [rounds]      (as root on the machine running the test mail server)
 //   writes bench/results/config-push.json; holds the mail-config lock while it pushes.
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigInstaller } from '../electron/services/config/push/config-installer'
 import type { InstallFile } from '../electron/services/config/push/install-types'
+import { BACKUP_BASE, newPushId, PUSH_BASE, PUSH_ID_RE } from '../electron/services/config/push/push-paths'
 import { createServices } from '../electron/services/create-services'
 import { lockMailConfig } from '../test/integration/support/config-lock'
 import { loadConnection } from '../test/integration/support/vps'
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const release = await lockMailConfig()
   const dataDir = mkdtempSync(join(tmpdir(), 'pd-config-push-bench-'))
   const original = readFileSync(MAIN)
+  const runStart = newPushId(new Date(Date.now() - 1000)).slice(0, 16)
   try {
     const s = await createServices({ dataDir, version: 'bench', harness: false, emit: () => undefined, env: { HOME: dataDir, USER: 'bench' }, userKnownHostsPath: null })
     const p = await s.profiles.add({ name: 'bench', host: conn.host, port: conn.port, user: conn.user, keyPath: conn.keyPath })
@@ -110,6 +112,9 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2))
   } finally {
     if (!readFileSync(MAIN).equals(original)) writeFileSync(MAIN, original)
+    // the push records and backups of this run (ids start with their UTC time)
+    for (const base of [PUSH_BASE, BACKUP_BASE]) for (const name of existsSync(base) ? readdirSync(base) : []) if (PUSH_ID_RE.test(name) && name >= runStart) rmSync(join(base, name), { recursive: true, force: true })
+    if (existsSync(join(PUSH_BASE, 'last')) && !existsSync(join(PUSH_BASE, readFileSync(join(PUSH_BASE, 'last'), 'utf8').trim()))) rmSync(join(PUSH_BASE, 'last'), { force: true })
     rmSync(dataDir, { recursive: true, force: true })
     release()
   }

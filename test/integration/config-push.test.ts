@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigInstaller } from '../../electron/services/config/push/config-installer'
 import type { InstallFile } from '../../electron/services/config/push/install-types'
-import { PUSH_BASE, STAGE_BASE } from '../../electron/services/config/push/push-paths'
+import { BACKUP_BASE, newPushId, PUSH_BASE, PUSH_ID_RE, STAGE_BASE } from '../../electron/services/config/push/push-paths'
 import type { ConfigOwner } from '../../shared/domain/config-workspace'
 import { lockMailConfig } from './support/config-lock'
 import { treeDiff, treeHashes } from './support/config-tree-hashes'
@@ -26,6 +26,7 @@ let id: string
 let installer: ConfigInstaller
 let release: () => void = () => undefined
 let initialTree: Map<string, string>
+const runStart = newPushId(new Date(Date.now() - 1000)).slice(0, 16)
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
 const serverFile = (path: string, content: string | Buffer, owner: ConfigOwner, kind: string, extra: Partial<InstallFile> = {}): InstallFile => ({
@@ -76,6 +77,11 @@ afterAll(async () => {
     await inServer(['sh', '-c', 'postfix status >/dev/null 2>&1 || service postfix start </dev/null >/dev/null 2>&1; doveadm who >/dev/null 2>&1 || service dovecot start </dev/null >/dev/null 2>&1; exit 0'])
     expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
   } finally {
+    // The push records and backups this run made (ids start with their UTC time).
+    for (const base of [PUSH_BASE, BACKUP_BASE])
+      for (const name of existsSync(base) ? readdirSync(base) : []) if (PUSH_ID_RE.test(name) && name >= runStart) rmSync(`${base}/${name}`, { recursive: true, force: true })
+    const last = `${PUSH_BASE}/last`
+    if (existsSync(last) && !existsSync(`${PUSH_BASE}/${readFileSync(last, 'utf8').trim()}`)) rmSync(last, { force: true })
     release()
   }
 }, 120_000)
