@@ -1,12 +1,12 @@
 import { z } from 'zod'
 import { ServerId } from '../domain/server'
-import type { LogLine } from '../logs/types'
+import type { StreamLine, WireBatch } from '../logs/wire-line'
 import type { ContractSection, EventSection } from './define'
 
-/** One parsed line as it travels to the renderer: the engine's LogLine and its place in the stream. */
-export type StreamLine = LogLine & { seq: number }
+/** One parsed line and its place in the stream; lines travel as a WireBatch (see shared/logs/wire-line.ts). */
+export type { StreamLine, WireBatch }
 
-const StreamLines = z.array(z.custom<StreamLine>((v) => typeof v === 'object' && v !== null))
+const StreamLines = z.custom<WireBatch>((v) => typeof v === 'object' && v !== null && Array.isArray((v as { raw?: unknown }).raw))
 const StreamId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)
 
 export const LogSourceInfo = z.union([

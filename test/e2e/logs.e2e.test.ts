@@ -138,10 +138,10 @@ describe('live mail log view', () => {
     const lagFollow = await page.evaluate(async (path) => {
       const w = window as unknown as { __lag: number[]; __lagOff?: () => void }
       w.__lag = []
-      w.__lagOff = window.api.logs.onLines((p: { lines: { raw: string }[] }) => {
+      w.__lagOff = window.api.logs.onLines((p: { lines: { raw: string[] } }) => {
         const now = performance.timeOrigin + performance.now()
-        for (const l of p.lines) {
-          const m = /lagprobe (\d+)$/.exec(l.raw)
+        for (const raw of p.lines.raw) {
+          const m = /lagprobe (\d+)$/.exec(raw)
           if (m) w.__lag.push(now - Number(m[1]))
         }
       })

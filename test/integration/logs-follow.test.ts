@@ -204,4 +204,21 @@ describe('following the test server mail log', () => {
     const raws = got.map((l) => l.raw)
     expect(new Set(raws).size).toBe(raws.length)
   })
+
+  it('goes on across a connection replaced on purpose (reconnect, as after a firewall change): resumed, never failed', async () => {
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 3; i++) logger(`${run} replaced ${round} ${i}`)
+      await until(`lines before reconnect ${round}`, () => got.find((l) => l.raw.includes(`${run} replaced ${round} 2`)))
+      const before = states.length
+      await services.connections.reconnect(serverId)
+      for (let i = 3; i < 6; i++) logger(`${run} replaced ${round} ${i}`)
+      await until(`lines after reconnect ${round}`, () => got.find((l) => l.raw.includes(`${run} replaced ${round} 5`)), 20_000)
+      const after = states.slice(before)
+      expect(after).not.toContain('failed')
+      expect(after).not.toContain('stopped')
+      expect(after.at(-1)).toBe('following')
+    }
+    const seen = got.filter((l) => l.program === 'postdesk-test' && l.message.startsWith(`${run} replaced `)).map((l) => l.message.slice(`${run} replaced `.length))
+    expect(seen).toEqual(Array.from({ length: 18 }, (_, k) => `${Math.floor(k / 6)} ${k % 6}`))
+  })
 })

@@ -54,6 +54,8 @@ export class LogFollower {
   private backlogStart = 0
   private backlogChunks: Buffer[] = []
   private running: Promise<void> | undefined
+  /** 'following' is said once per stream: for a file, when the loop on the server has opened it */
+  private announce: (() => void) | null = null
   /** lines handed on, streams started (1 + reconnects), rotations followed */
   stats = { lines: 0, streams: 0, rotations: 0, gaps: 0 }
 
@@ -153,6 +155,13 @@ export class LogFollower {
         onStderr: (d) => void (stderr = (stderr + d.toString('utf8')).slice(-2000)),
       }
     }
+    // A file is being followed once the loop on the server has opened it and fixed where it starts
+    // (its first O frame): a line written from then on comes live. Through sudo, and on a slow
+    // server, that is a while after the channel opened; a line written before would only be backlog.
+    this.announce = () => {
+      this.announce = null
+      this.o.onState('following', resumed ? { message: 'resumed' } : {})
+    }
     const exec = await this.t.execStream(this.o.serverId, argv, handlers)
     this.exec = exec
     this.stats.streams++
@@ -160,7 +169,7 @@ export class LogFollower {
       await exec.stop()
       return
     }
-    this.o.onState('following', resumed ? { message: 'resumed' } : {})
+    if (s.kind !== 'file') this.announce?.()
     try {
       const end = await exec.done
       if (!this.stopped && end.code !== null && end.code !== 0) {
@@ -168,6 +177,7 @@ export class LogFollower {
       }
     } finally {
       this.exec = undefined
+      this.announce = null
       this.flush()
     }
   }
@@ -188,6 +198,7 @@ export class LogFollower {
         this.committed = f.off
         this.splitter = this.newSplitter()
         if (this.backlogUntil >= 0) this.backlogStart = f.off
+        this.announce?.()
         return
       case 'data':
         return this.data(f.bytes)

@@ -7,15 +7,22 @@ import type { EmitEvent, ExecOptions, ExecResult } from '../types'
 import type { StreamHandlers, StreamingExec } from '../ssh/stream-command'
 import { MailLogParser } from '../../../shared/logs/parse-line'
 import { LineSplitter } from '../../../shared/logs/line-splitter'
+import { toWireBatch } from '../../../shared/logs/wire-line'
 import { LogFollower, sourceInfo, type FollowTransport } from './log-follower'
 import { chooseLogSource, logProbeArgv, parseLogProbe, type LogSource } from './log-source'
 import { filesForRange, journalSearchArgv, parseSearchList, searchArgv, searchListArgv } from './log-search'
 import { syntheticLines } from './synthetic-lines'
 
-/** What the logs area needs of the SSH layer (SshConnectionManager provides it). */
-export interface LogsTransport extends FollowTransport {
-  exec(serverId: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>
-  execStream(serverId: string, argv: string[], handlers: StreamHandlers, opts?: { signal?: AbortSignal }): Promise<StreamingExec>
+/**
+ * What the logs area needs of the SSH layer (SshConnectionManager provides it). The mail log is
+ * usually readable by root (and group adm) only: everything on the server runs as root the
+ * profile's way (a root login as is; a user login through `sudo -n` or `sudo -S` with the stored
+ * password, which never appears in argv).
+ */
+export interface LogsTransport {
+  execAsRoot(serverId: string, argv: string[], opts?: ExecOptions): Promise<ExecResult>
+  execStreamAsRoot(serverId: string, argv: string[], handlers: StreamHandlers, opts?: { signal?: AbortSignal }): Promise<StreamingExec>
+  status(serverId: string): { state: string }
 }
 
 export interface LogsServiceOptions {
@@ -52,14 +59,22 @@ export class LogsService {
   private readonly searches = new Map<string, AbortController>()
   private nextId = 1
 
-  constructor(private readonly o: LogsServiceOptions) {}
+  /** The follower's transport: its stream runs as root the profile's way. */
+  private readonly followTransport: FollowTransport
+
+  constructor(private readonly o: LogsServiceOptions) {
+    this.followTransport = {
+      execStream: (id, argv, handlers, opts) => o.transport.execStreamAsRoot(id, argv, handlers, opts),
+      status: (id) => o.transport.status(id),
+    }
+  }
 
   /** The log the server writes (see chooseLogSource); `path` overrides the detection. */
   async detectSource(idOrName: string, path?: string): Promise<LogSource> {
     const id = await this.o.resolveId(idOrName)
     if (path) return { kind: 'file', path }
     const hint = await this.o.mailLogHint?.(id).catch(() => null)
-    const r = await this.o.transport.exec(id, logProbeArgv(hint ? [hint] : []), { timeoutMs: 20_000 })
+    const r = await this.o.transport.execAsRoot(id, logProbeArgv(hint ? [hint] : []), { timeoutMs: 20_000 })
     const source = chooseLogSource(parseLogProbe(r.stdout), hint)
     if (!source) throw new AppError('not-found', 'No readable mail log found on the server (/var/log/maillog, /var/log/mail.log, maillog_file or the journal).')
     return source
@@ -71,12 +86,12 @@ export class LogsService {
     const source = await this.detectSource(serverId, o.path)
     const followId = `f${this.nextId++}`
     const info = sourceInfo(source)
-    const follower = new LogFollower(this.o.transport, {
+    const follower = new LogFollower(this.followTransport, {
       serverId,
       source,
       lines: o.lines ?? 1000,
       ...this.o.follow,
-      onLines: o.onLines ?? ((lines) => this.o.emit('logs.lines', { followId, lines })),
+      onLines: o.onLines ?? ((lines) => this.o.emit('logs.lines', { followId, lines: toWireBatch(lines) })),
       onState: (state, m) => {
         o.onState?.(state, m.message, m.gap)
         this.o.emit('logs.state', { followId, serverId, state, source: info, ...(m.message ? { message: m.message } : {}), ...(m.gap ? { gap: true } : {}) })
@@ -106,7 +121,7 @@ export class LogsService {
     const serverId = await this.o.resolveId(idOrName)
     const source = await this.detectSource(serverId)
     const argv = source.kind === 'file' ? ['cat', '--', source.path] : ['journalctl', '--no-pager', '-o', 'short', ...source.units.flatMap((u) => ['-u', u])]
-    return { exec: await this.o.transport.execStream(serverId, argv, handlers), source }
+    return { exec: await this.o.transport.execStreamAsRoot(serverId, argv, handlers), source }
   }
 
   /** Test harness only: generated lines (or the given ones) through a follow's pipeline. */
@@ -134,7 +149,7 @@ export class LogsService {
     let argv: string[]
     let files: string[] = []
     if (source.kind === 'file') {
-      const list = await this.o.transport.exec(serverId, searchListArgv(source.path), { timeoutMs: 20_000, ...(r.signal ? { signal: r.signal } : {}) })
+      const list = await this.o.transport.execAsRoot(serverId, searchListArgv(source.path), { timeoutMs: 20_000, ...(r.signal ? { signal: r.signal } : {}) })
       files = filesForRange(parseSearchList(list.stdout), r.since, r.until).map((f) => f.path)
       if (files.length === 0) return { matched: 0, files, cancelled: false, limited: false }
       argv = searchArgv(r.text, files)
@@ -176,7 +191,7 @@ export class LogsService {
       }
       if (batch.length >= 1000) flush()
     })
-    const exec = await this.o.transport.execStream(serverId, argv, { onStdout: (d) => { splitter.push(d); flush() } }, r.signal ? { signal: r.signal } : {})
+    const exec = await this.o.transport.execStreamAsRoot(serverId, argv, { onStdout: (d) => { splitter.push(d); flush() } }, r.signal ? { signal: r.signal } : {})
     running.exec = exec
     if (limited) void exec.stop()
     try {
@@ -199,7 +214,7 @@ export class LogsService {
       return await this.search(idOrName, {
         ...r,
         signal: ac.signal,
-        onLines: (lines, p) => this.o.emit('logs.searchLines', { searchId, lines, ...p }),
+        onLines: (lines, p) => this.o.emit('logs.searchLines', { searchId, lines: toWireBatch(lines), ...p }),
       })
     } finally {
       if (this.searches.get(searchId) === ac) this.searches.delete(searchId)

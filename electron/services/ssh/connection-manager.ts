@@ -159,6 +159,17 @@ export class SshConnectionManager implements ConnectionManager {
     return session.execStream(shellQuote(argv), `The remote command "${argv[0]}"`, handlers, opts)
   }
 
+  /** execStream as root the profile's way (see execAsRoot): following and searching a log only root may read. */
+  async execStreamAsRoot(serverId: string, argv: string[], handlers: StreamHandlers, opts?: { signal?: AbortSignal }): Promise<StreamingExec> {
+    const profile = await this.o.profiles.get(serverId)
+    const mode = profile.sudo ?? 'none'
+    const session = this.entries.get(profile.id)?.session
+    if (!session?.isOpen) throw new AppError('not-connected', `Not connected to server "${serverId}". Connect to it first.`, { server: serverId })
+    const password = mode === 'sudo-S' ? await this.o.secrets.get(profile.id, 'sudo') : undefined
+    const { command, gate } = rootCommand(mode, argv, profile.user, password)
+    return session.execStream(command, `The remote command "${argv[0]}"`, handlers, opts, gate)
+  }
+
   /** Runs argv as root the profile's way (login as root, `sudo -n`, or `sudo -S` with the stored password on stdin). */
   async execAsRoot(serverId: string, argv: string[], opts?: ExecOptions): Promise<ExecResult> {
     const profile = await this.o.profiles.get(serverId)

@@ -223,7 +223,7 @@ async function stopRemote(client: Client, channel: () => ClientChannel | undefin
 }
 
 /** sudo's own refusals (not the command's): no sudo rule, not in sudoers, sudo missing. */
-function sudoFailure(said: string, label: string): AppError {
+export function sudoFailure(said: string, label: string): AppError {
   const line = said.split('\n').find((l) => /\S/.test(l))?.trim().slice(0, 300) ?? ''
   if (/not in the sudoers|not allowed to (run|execute)|may not run sudo/i.test(said)) return new AppError('permission-denied', `sudo refused to run ${label}: ${line}`)
   if (/sudo: (command )?not found|sudo: not found/i.test(said)) return new AppError('unsupported', `sudo is not installed on the server, so ${label} cannot run as root.`)

@@ -48,8 +48,8 @@ export class Session {
   }
 
   /** A command whose output arrives as it is written (see stream-command.ts). */
-  execStream(command: string, label: string, handlers: StreamHandlers, opts?: { signal?: AbortSignal }): Promise<StreamingExec> {
-    return streamCommand(this.client, command, label, handlers, opts)
+  execStream(command: string | Buffer, label: string, handlers: StreamHandlers, opts?: { signal?: AbortSignal }, gate?: CommandGate): Promise<StreamingExec> {
+    return streamCommand(this.client, command, label, handlers, opts, gate)
   }
 
   /** The connection's one SFTP channel, opened on first use (and again if it was closed). */

@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
-import type { LogSourceInfo, StreamLine } from '../../../shared/contract/logs'
+import type { LogSourceInfo, StreamLine, WireBatch } from '../../../shared/contract/logs'
 import { attackReport } from '../../../shared/logs/attack-report'
 import { compileFilter, isEmptyFilter, type LineFilter } from '../../../shared/logs/line-filter'
 import { MessageCorrelator } from '../../../shared/logs/message-correlator'
 import { MinuteCounter } from '../../../shared/logs/minute-counts'
+import { fromWireBatch } from '../../../shared/logs/wire-line'
 import { call } from '../api/call'
 import { LineRing } from '../lib/line-ring'
 
@@ -63,10 +64,16 @@ export const useLogsStore = defineStore('logs', () => {
   }
 
   type StatePayload = { followId: string; state: typeof state.value; message?: string; gap?: boolean }
-  type LinesPayload = { followId: string; lines: StreamLine[] }
-  // events of a follow that arrive before logs.follow has answered with its id
-  let awaiting = false
-  let early: { lines?: LinesPayload; state?: StatePayload }[] = []
+  type LinesPayload = { followId: string; lines: WireBatch }
+  // Events of follows whose logs.follow has not answered yet, by follow id, in order: the events of
+  // a follow may come before its id does. Kept while any start is under way.
+  let starting = 0
+  const early = new Map<string, ({ lines: WireBatch } | { state: StatePayload })[]>()
+  function keepEarly(id: string, e: { lines: WireBatch } | { state: StatePayload }): void {
+    const list = early.get(id)
+    if (list) list.push(e)
+    else early.set(id, [e])
+  }
   function onState(p: StatePayload): void {
     state.value = p.state
     stateMessage.value = p.message ?? ''
@@ -76,51 +83,83 @@ export const useLogsStore = defineStore('logs', () => {
   function subscribe(): void {
     if (unsubscribe.length) return
     unsubscribe = [
-      window.api.logs.onLines((p) => {
-        if (p.followId === followId.value) onLines(p.lines)
-        else if (awaiting) early.push({ lines: p })
+      window.api.logs.onLines((p: LinesPayload) => {
+        if (p.followId === followId.value) onLines(fromWireBatch(p.lines))
+        else if (starting > 0) keepEarly(p.followId, { lines: p.lines })
       }),
       window.api.logs.onState((p) => {
         if (p.followId === followId.value) onState(p)
-        else if (awaiting) early.push({ state: p })
+        else if (starting > 0) keepEarly(p.followId, { state: p })
       }),
       window.api.logs.onSearchLines((p) => {
         if (p.searchId !== searchId.value) return
-        searchResults.value.push(...p.lines)
+        searchResults.value.push(...fromWireBatch(p.lines))
         triggerRef(searchResults)
         searchProgress.value = { filesDone: p.filesDone, filesTotal: p.filesTotal, file: p.file ?? '' }
       }),
     ]
   }
 
+  /**
+   * The start under way (one at a time): a second start() for the same server while the first waits
+   * for its follow id joins it instead of starting another follow (the view asks again whenever the
+   * connection state flips). `token` tells a start that a later start() or stop() has replaced it.
+   */
+  let startToken = 0
+  let inFlight: { id: string; done: Promise<void> } | null = null
+
   async function start(id: string, lines = 1000): Promise<void> {
     subscribe()
+    if (inFlight?.id === id) return inFlight.done
     if (serverId.value === id && followId.value && (state.value === 'following' || state.value === 'starting' || state.value === 'resuming')) return
-    await stop()
-    clear()
-    serverId.value = id
-    state.value = 'starting'
-    awaiting = true
-    early = []
+    const token = ++startToken
+    const done = run(id, lines, token)
+    inFlight = { id, done }
     try {
-      const r = await call(window.api.logs.follow({ id, lines }))
-      followId.value = r.followId
-      source.value = r.source
-      for (const e of early) {
-        if (e.lines?.followId === r.followId) onLines(e.lines.lines)
-        if (e.state?.followId === r.followId) onState(e.state)
-      }
-    } catch (e) {
-      state.value = 'failed'
-      stateMessage.value = e instanceof Error ? e.message : String(e)
-      throw e
+      await done
     } finally {
-      awaiting = false
-      early = []
+      if (inFlight?.done === done) inFlight = null
     }
   }
 
-  async function stop(): Promise<void> {
+  async function run(id: string, lines: number, token: number): Promise<void> {
+    await stop(false)
+    clear()
+    serverId.value = id
+    state.value = 'starting'
+    starting++
+    try {
+      const r = await call(window.api.logs.follow({ id, lines }))
+      if (token !== startToken) {
+        // replaced meanwhile (stopped, or another server): this follow is nobody's now
+        early.delete(r.followId)
+        await call(window.api.logs.stop({ followId: r.followId })).catch(() => undefined)
+        return
+      }
+      followId.value = r.followId
+      source.value = r.source
+      for (const e of early.get(r.followId) ?? []) {
+        if ('lines' in e) onLines(fromWireBatch(e.lines))
+        else onState(e.state)
+      }
+      early.delete(r.followId)
+    } catch (e) {
+      if (token === startToken) {
+        state.value = 'failed'
+        stateMessage.value = e instanceof Error ? e.message : String(e)
+      }
+      throw e
+    } finally {
+      if (--starting === 0) early.clear()
+    }
+  }
+
+  /** Stops following (and makes a start under way give up its follow). */
+  async function stop(cancelStart = true): Promise<void> {
+    if (cancelStart) {
+      startToken++
+      inFlight = null
+    }
     const f = followId.value
     followId.value = null
     if (state.value !== 'idle') state.value = 'stopped'
