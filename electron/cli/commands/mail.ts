@@ -452,6 +452,8 @@ export function registerMail(program: Command, ctx: CliContext): void {
       if (bad.length) ctx.io.out(`${bad.length} of ${r.verdicts.length} rows refused; nothing was written.\n`)
       else if (r.dryRun) ctx.io.out(`All ${r.verdicts.length} rows are good (dry run: nothing written).\n`)
       else ctx.io.out(`Imported ${r.created} mailboxes.\n`)
+      if (r.subfolders?.folders.length) ctx.io.out(`Folders made in each on the server: ${r.subfolders.folders.join(', ')}.\n`)
+      if (r.subfolders?.error) ctx.io.err(`The mailboxes were imported, but their folders were not made: ${r.subfolders.error}\n`)
     })
   const exp = program.command('export').description('exports')
   exp
