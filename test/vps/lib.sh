@@ -33,7 +33,9 @@ ADMIN=admin@example.test ADMIN_PW='AdminPass123!'
 REQ_PKGS=(openssh-server openssh-client mariadb-server postfix postfix-mysql dovecot-core dovecot-imapd
           dovecot-pop3d dovecot-lmtpd dovecot-mysql dovecot-sieve php-cli php-mysql iptables nftables iproute2
           rsyslog swaks pflogsumm at ssl-cert procps python3 sudo)
-NOREC_PKGS=(postfixadmin)   # --no-install-recommends: otherwise it drags a lot more in
+# --no-install-recommends: otherwise they drag a lot more in. ufw and firewalld are for the firewall area's live
+# tests, which run them in namespaces of their own (policy-rc.d below keeps their daemons from starting here).
+NOREC_PKGS=(postfixadmin ufw firewalld)
 OPT_PKGS=(lnav)             # nice to have for reading logs; failure to install is not fatal
 
 # ---------------------------------------------------------------------------------------------- output
