@@ -41,19 +41,18 @@ describe('live mail log view', () => {
     await app.harness.services.connections.connect(id, { acceptFingerprint: conn.hostKeySha256 })
     await app.page.reload()
     await app.page.goto(`${app.harness.url}#/servers/${id}/logs`)
-    const following = app.page.locator('[data-testid="logs-state"][data-state="following"]')
-    try {
-      await following.waitFor({ timeout: 30_000 })
-    } catch {
-      // Seen once in a full e2e run right after the firewall journey: the follow never started. Opening
-      // the view again must start it; the state it was stuck in is kept for the report.
-      const stuck = await app.page.getByTestId('logs-state').getAttribute('data-state').catch(() => 'absent')
-      console.warn(`logs e2e: the view was '${stuck}' after 30 s; reopening it`)
-      await app.page.reload()
-      await app.page.goto(`${app.harness.url}#/servers/${id}/logs`)
-      await following.waitFor({ timeout: 45_000 })
-    }
+    await waitFollowing()
   })
+
+  /** The view following; else a failure that says which state it was stuck in. */
+  async function waitFollowing(ms = 45_000): Promise<void> {
+    try {
+      await app.page.locator('[data-testid="logs-state"][data-state="following"]').waitFor({ timeout: ms })
+    } catch {
+      const stuck = await app.page.getByTestId('logs-state').getAttribute('data-state').catch(() => 'absent')
+      throw new Error(`the logs view did not reach 'following' within ${ms / 1000} s: it stayed '${stuck}'`)
+    }
+  }
   afterAll(async () => {
     await app?.close()
     rmSync(LAG_FILE, { force: true })
@@ -99,9 +98,26 @@ describe('live mail log view', () => {
     await page.getByTestId('filter-text').fill('')
   })
   afterEach(async () => {
-    // a failed step must not leave its filter on for the next one
-    if (await app.page.getByTestId('log-timeline').isVisible()) await app.page.getByTestId('timeline-close').click()
-    if (await app.page.getByTestId('filter-clear').isVisible()) await app.page.getByTestId('filter-clear').click()
+    // A failed step must not leave its filter on for the next one. The button goes away by itself once
+    // a step's own clearing has applied (after the filter's debounce): then there is nothing to click.
+    if (await app.page.getByTestId('log-timeline').isVisible()) await app.page.getByTestId('timeline-close').click({ timeout: 2000 }).catch(() => undefined)
+    if (await app.page.getByTestId('filter-clear').isVisible()) await app.page.getByTestId('filter-clear').click({ timeout: 2000 }).catch(() => undefined)
+    await expect.poll(() => app.page.getByTestId('filter-clear').isVisible(), { timeout: 5000 }).toBe(false)
+  })
+
+  it('starts following when the connection is replaced while the view starts (as after a firewall change)', async () => {
+    const { page } = app
+    for (let round = 0; round < 3; round++) {
+      await page.evaluate(`location.hash = '#/'`)
+      await page.getByTestId('logs-view').waitFor({ state: 'detached' })
+      await page.evaluate((h) => (location.hash = h), `#/servers/${id}/logs`)
+      // the view asks to follow; the link is replaced meanwhile (connected -> connecting -> connected): it asks again
+      await app.harness.services.connections.reconnect(id)
+      await waitFollowing(30_000)
+      const marker = `${run}-reconnect-${round}`
+      execFileSync('logger', ['-p', 'mail.info', '-t', 'postdesk-test', marker])
+      await expect.poll(() => page.locator('[data-testid="log-row"]', { hasText: marker }).count(), { timeout: 10_000 }).toBe(1)
+    }
   })
 
   it('shows failed logins grouped by IP with the rules that would block it', async () => {

@@ -80,10 +80,28 @@ export class LogsService {
     return source
   }
 
+  /**
+   * detectSource, again after a moment when the connection was lost or replaced meanwhile (the
+   * follower itself resumes across that; the detection before it must not fail the follow for it).
+   */
+  private async detectSourceRetrying(serverId: string, path?: string): Promise<LogSource> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.detectSource(serverId, path)
+      } catch (e) {
+        const code = (e as { code?: string }).code
+        const transient = code === 'disconnected' || code === 'not-connected' || code === 'timeout'
+        const state = this.o.transport.status(serverId).state
+        if (!transient || attempt >= 3 || state === 'offline' || state === 'failed') throw e
+        await new Promise((r) => setTimeout(r, this.o.follow?.retryMs ?? 500))
+      }
+    }
+  }
+
   /** Starts following; lines arrive through onLines (default: `logs.lines` events). */
   async follow(idOrName: string, o: { lines?: number; path?: string; onLines?: (lines: StreamLine[]) => void; onState?: (s: string, m?: string, gap?: boolean) => void } = {}): Promise<FollowHandle> {
     const serverId = await this.o.resolveId(idOrName)
-    const source = await this.detectSource(serverId, o.path)
+    const source = await this.detectSourceRetrying(serverId, o.path)
     const followId = `f${this.nextId++}`
     const info = sourceInfo(source)
     const follower = new LogFollower(this.followTransport, {
