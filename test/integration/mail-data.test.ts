@@ -136,6 +136,21 @@ describe('domains', () => {
     expect((await mail.listMailboxes(S, undefined, { search: `%@${start}` })).total).toBe(0)
   })
 
+  it("alias list totals: a domain's aliases without its mailboxes' own rows, with and without a search, and the domain list agrees", async () => {
+    const d = await newDomain({ defaultAliases: false })
+    for (const l of ['m1', 'm2']) await mail.createMailbox(S, { localPart: l, domain: d, password: 'CountPass123' })
+    for (const l of ['a1', 'a2', 'b1']) await mail.createAlias(S, { address: `${l}@${d}`, goto: [`m1@${d}`] })
+    const page = await mail.listAliases(S, d, { limit: 2 })
+    expect(page.total).toBe(3)
+    expect(page.rows.map((r) => r.address)).toEqual([`a1@${d}`, `a2@${d}`])
+    expect((await mail.listAliases(S, d, { search: 'a2@' })).total).toBe(1)
+    expect((await mail.listAliases(S, d, { search: 'b1@' })).total).toBe(1)
+    expect((await mail.listAliases(S, d, {}, true)).total).toBe(5)
+    expect((await mail.getDomain(S, d)).aliasCount).toBe(3)
+    const all = await mail.listAliases(S, undefined, { search: d, limit: 10 })
+    expect(all.rows.map((r) => r.address).sort()).toEqual([`a1@${d}`, `a2@${d}`, `b1@${d}`])
+  })
+
   it('bad domain input is refused and changes nothing', async () => {
     await rejectsWithoutChange(() => mail.createDomain(S, { domain: 'no_dots' }), 'invalid-input', 'invalid-domain')
     await rejectsWithoutChange(() => mail.createDomain(S, { domain: "x'; DROP TABLE domain; --.test" }), 'invalid-input', 'invalid-domain')

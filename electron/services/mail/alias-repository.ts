@@ -37,9 +37,9 @@ export class AliasRepository {
     }
   }
 
-  private selectSql(where: string): string {
+  private selectSql(where: string, hint = ''): string {
     const { t } = this.c.tables
-    return `SELECT a.*, m.username AS x_mailbox FROM ${t('alias')} a LEFT JOIN ${t('mailbox')} m ON m.username = a.address WHERE 1 = 1 ${where}`
+    return `SELECT a.*, m.username AS x_mailbox FROM ${t('alias')} a ${hint} LEFT JOIN ${t('mailbox')} m ON m.username = a.address WHERE 1 = 1 ${where}`
   }
 
   /** Aliases of a domain (or all); a mailbox's own alias rows only with includeMailboxes (PostfixAdmin lists them with the mailbox). */
@@ -61,10 +61,30 @@ export class AliasRepository {
     }
     const where = conds.map((c) => `AND ${c}`).join(' ')
     const sortCol = aliasSortColumns[p.sort ?? 'address'] ?? 'a.address'
-    const rows = await this.c.q.query<Row[]>(`${this.selectSql(where)} ORDER BY ${sortCol} ${p.desc ? 'DESC' : 'ASC'}, a.address ASC LIMIT ? OFFSET ?`, [...params, p.limit, p.offset])
+    // All domains in address order: walk the primary key and stop at the page (otherwise MariaDB joins
+    // every alias to mailbox before sorting: ~200 ms with 100k mailboxes).
+    const hint = !domain && sortCol === 'a.address' ? 'FORCE INDEX (PRIMARY)' : ''
+    const rows = await this.c.q.query<Row[]>(`${this.selectSql(where, hint)} ORDER BY ${sortCol} ${p.desc ? 'DESC' : 'ASC'}, a.address ASC LIMIT ? OFFSET ?`, [...params, p.limit, p.offset])
+    return { rows: rows.map((r) => this.toRow(r)), total: await this.count(domain, where, params, patterns.length > 0, opts.includeMailboxes ?? false) }
+  }
+
+  /**
+   * Without a search, the aliases that are not a mailbox's own are counted as PostfixAdmin counts
+   * them (alias rows - mailboxes, as its domain list does; two index counts) instead of joining every
+   * alias to mailbox; with a search the join counts exactly the rows that match.
+   */
+  private async count(domain: string | undefined, where: string, params: unknown[], searching: boolean, includeMailboxes: boolean): Promise<number> {
     const { t } = this.c.tables
-    const [count] = await this.c.q.query<Row[]>(`SELECT COUNT(*) AS n FROM ${t('alias')} a LEFT JOIN ${t('mailbox')} m ON m.username = a.address WHERE 1 = 1 ${where}`, params)
-    return { rows: rows.map((r) => this.toRow(r)), total: toNumber(count?.n) }
+    if (searching || includeMailboxes) {
+      const [count] = await this.c.q.query<Row[]>(`SELECT COUNT(*) AS n FROM ${t('alias')} a LEFT JOIN ${t('mailbox')} m ON m.username = a.address WHERE 1 = 1 ${where}`, params)
+      return toNumber(count?.n)
+    }
+    const d = domain ? normalizeDomain(domain) : undefined
+    const [r] = await this.c.q.query<Row[]>(
+      `SELECT (SELECT COUNT(*) FROM ${t('alias')} ${d ? 'WHERE domain = ?' : ''}) - (SELECT COUNT(*) FROM ${t('mailbox')} ${d ? 'WHERE domain = ?' : ''}) AS n`,
+      d ? [d, d] : [],
+    )
+    return Math.max(0, toNumber(r?.n))
   }
 
   async get(address: string, opts: { lock?: boolean } = {}): Promise<AliasRow | undefined> {

