@@ -4,13 +4,16 @@
 import { existsSync, rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runPostdesk } from '../unit/support/run-postdesk'
-import { doveadmAuth, dumpTables, inServer, pfaCli, TunnelDatabase, uniqueDomain } from './support/mail-fixture'
+import { MailService } from '../../electron/services/mail/mail-service'
+import type { PostfixAdminSettings } from '../../shared/mail/postfixadmin-settings'
+import { doveadmAuth, dumpTables, inServer, pfaCli, serverSettings, TunnelDatabase, uniqueDomain } from './support/mail-fixture'
 import { loadConnection } from './support/vps'
 import { tempDataDir } from './support/vps-services'
 
 const conn = loadConnection()
 let home: string
 let db: TunnelDatabase
+let settings: PostfixAdminSettings
 const d1 = uniqueDomain()
 const d2 = uniqueDomain()
 const admin = `boss@${d1}`
@@ -28,13 +31,16 @@ beforeAll(async () => {
   const added = await run(['server', 'add', 'vps', '--host', conn.host, '--port', String(conn.port), '--user', conn.user, '--key', conn.keyPath, '--accept-host-key', conn.hostKeySha256])
   expect(added.code, added.stderr).toBe(0)
   db = await TunnelDatabase.open(conn)
+  settings = await serverSettings()
   for (const d of [d1, d2]) expect((await run(['domain', 'add', 'vps', d, '--no-default-aliases'])).code).toBe(0)
 })
 
 afterAll(async () => {
-  await run(['admin', 'remove', 'vps', admin, '--yes'])
+  // cleaned up through the service, not the bin: a broken bin must not leave the domains behind
+  const mail = new MailService({ databaseOf: () => db, settingsOf: async () => settings, actor: 'Postdesk (integration test)' })
+  await mail.deleteAdmin('srv', admin).catch(() => undefined)
   for (const d of [d1, d2]) {
-    await run(['domain', 'delete', 'vps', d, '--yes'])
+    await mail.deleteDomain('srv', d).catch(() => undefined)
     await db.query('DELETE FROM log WHERE domain = ?', [d])
     rmSync(`/home/mailuser/${d}`, { recursive: true, force: true })
   }
