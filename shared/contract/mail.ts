@@ -45,7 +45,8 @@ export const mailChannels = {
   'mail.createDomain': { input: z.object({ ...S, domain: DomainCreate }), output: DomainRow },
   'mail.editDomain': { input: z.object({ ...S, domain: Key, patch: DomainPatch, ...Expected }), output: DomainRow },
   'mail.previewDeleteDomain': { input: z.object({ ...S, domain: Key }), output: DeleteSummary },
-  'mail.deleteDomain': { input: z.object({ ...S, domain: Key, ...Expected }), output: DeleteSummary },
+  /** Deletes the rows; with deleteMaildir also the domain's directory of Maildirs on the server (a separate, confirmed choice). */
+  'mail.deleteDomain': { input: z.object({ ...S, domain: Key, ...Expected, deleteMaildir: z.boolean().default(false) }), output: DeleteSummary },
 
   'mail.listMailboxes': { input: z.object({ ...S, domain: Key.optional(), query: ListQuery.default({ search: '', desc: false, offset: 0, limit: 50 }) }), output: Page(MailboxRow) },
   'mail.getMailbox': { input: z.object({ ...S, username: Key }), output: MailboxRow },

@@ -120,6 +120,31 @@ describe('Maildir on delete', () => {
   })
 })
 
+describe("a domain's Maildirs on delete", () => {
+  it('the preview names the domain directory; deleteMaildir removes it after the rows, the base stays', async () => {
+    const d = await newDomain()
+    for (const l of ['one', 'two']) await mail.createMailbox('srv', { localPart: l, domain: d, password: PASS })
+    const preview = await mail.previewDeleteDomain('srv', d)
+    expect(preview.maildir).toMatchObject({ path: `${MAILDIR_BASE}/${d}`, removed: false })
+    expect(preview.maildir?.bytes).toBeGreaterThan(0)
+    const done = await mail.deleteDomain('srv', d, undefined, { deleteMaildir: true })
+    expect(done.removed).toMatchObject({ mailbox: 2, domain: 1 })
+    expect(done.maildir).toMatchObject({ path: `${MAILDIR_BASE}/${d}`, removed: true })
+    expect(existsSync(`${MAILDIR_BASE}/${d}`)).toBe(false)
+    expect(existsSync(MAILDIR_BASE)).toBe(true)
+    expect(await db.query('SELECT domain FROM domain WHERE domain = ?', [d])).toEqual([])
+  })
+
+  it('a plain domain delete leaves the directory; a domain without mailboxes has none to offer', async () => {
+    const d = await newDomain()
+    await mail.createMailbox('srv', { localPart: 'stay', domain: d, password: PASS })
+    await mail.deleteDomain('srv', d)
+    expect(existsSync(`${MAILDIR_BASE}/${d}/stay`)).toBe(true)
+    const empty = await newDomain()
+    expect((await mail.previewDeleteDomain('srv', empty)).maildir).toBeNull()
+  })
+})
+
 describe('rename and move a mailbox', () => {
   it('moved to another domain with a new name: mail kept, aliases follow, delivery and login work, the old address is gone', async () => {
     const d1 = await newDomain()

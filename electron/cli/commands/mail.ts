@@ -149,16 +149,21 @@ export function registerMail(program: Command, ctx: CliContext): void {
     })
   domain
     .command('delete')
-    .description('delete a domain with all its mailboxes, aliases, alias domains, quota rows, … (one transaction)')
+    .description('delete a domain with all its mailboxes, aliases, alias domains, quota rows, … (one transaction; its Maildirs stay unless --maildir)')
     .argument('<server>', 'server name or id')
     .argument('<domain>', 'domain name')
+    .option('--maildir', "also remove the domain's directory of Maildirs (all its mail) on the server")
     .option('--yes', 'do not ask')
     .option('--json', 'print what was removed as JSON')
-    .action(async (server: string, name: string, o: { yes?: boolean; json?: boolean }) => {
+    .action(async (server: string, name: string, o: { maildir?: boolean; yes?: boolean; json?: boolean }) => {
       const { s, id } = await connected(ctx, server)
       const preview = await s.mail.previewDeleteDomain(id, name)
+      if (o.maildir && preview.maildir) preview.removed = { ...preview.removed, [`Maildirs ${preview.maildir.path} (${preview.maildir.bytes} bytes)`]: 1 }
       await confirmDelete(ctx, preview, o.yes)
-      printDeleted(ctx, await s.mail.deleteDomain(id, name), o.json)
+      const done = await s.mail.deleteDomain(id, name, undefined, { deleteMaildir: o.maildir ?? false })
+      printDeleted(ctx, done, o.json)
+      if (!o.json && done.maildir?.removed) ctx.io.out(`Removed ${done.maildir.path}.\n`)
+      else if (!o.json && preview.maildir && !o.maildir) ctx.io.out(`${preview.maildir.path} stays on the server (--maildir removes it).\n`)
     })
 
   const mailbox = program.command('mailbox').description("PostfixAdmin's mailboxes on a server")

@@ -41,7 +41,7 @@ import { parseMailboxCsv, toCsv } from '../../../shared/mail/mailbox-csv'
 import { importMailboxes } from './mailbox-import'
 import { hashPassword } from './passwords/hash-password'
 import { PasswordHashPool } from './passwords/password-hash-pool'
-import { createSubfolders, locateMaildir, moveMaildir, quotaUsage, removeMaildir, subfolderNames, type RootExec } from './maildir-on-server'
+import { createSubfolders, locateDomainDir, locateMaildir, moveMaildir, quotaUsage, removeDomainDir, removeMaildir, subfolderNames, type RootExec } from './maildir-on-server'
 import { AppError } from '../../../shared/errors'
 import type { ExecOptions, ExecResult } from '../types'
 
@@ -192,8 +192,36 @@ export class MailService {
   getDomain = (server: string, domain: string): Promise<DomainRow> => this.run(server, (r) => r.domains.require(domain))
   createDomain = (server: string, input: DomainCreate): Promise<DomainRow> => this.run(server, (r) => r.domains.create(input))
   editDomain = (server: string, domain: string, patch: DomainPatch, version?: string): Promise<DomainRow> => this.run(server, (r) => r.domains.edit(domain, patch, version))
-  previewDeleteDomain = (server: string, domain: string): Promise<DeleteSummary> => this.run(server, (r) => r.domains.deletePreview(domain))
-  deleteDomain = (server: string, domain: string, version?: string): Promise<DeleteSummary> => this.run(server, (r) => r.domains.delete(domain, version))
+  /** What deleting the domain removes, and its directory of Maildirs on the server (with its size). */
+  async previewDeleteDomain(server: string, domain: string): Promise<DeleteSummary> {
+    const summary = await this.run(server, (r) => r.domains.deletePreview(domain))
+    if (!this.o.execAsRoot) return summary
+    const at = await this.locateDomainDir(server, summary.target).catch(() => null)
+    return { ...summary, maildir: at ? { ...at, removed: false } : null }
+  }
+
+  /**
+   * Deletes the domain's rows (one transaction, PostfixAdmin's cascade). With deleteMaildir also its
+   * directory of Maildirs: located before the rows go, removed after the commit.
+   */
+  async deleteDomain(server: string, domain: string, version?: string, opts: { deleteMaildir?: boolean } = {}): Promise<DeleteSummary> {
+    if (!opts.deleteMaildir) return this.run(server, (r) => r.domains.delete(domain, version))
+    const name = (await this.getDomain(server, domain)).domain
+    const at = await this.locateDomainDir(server, name)
+    const summary = await this.run(server, (r) => r.domains.delete(domain, version))
+    if (!at) return { ...summary, maildir: null }
+    await removeDomainDir(this.rootExec(server), at.path, name)
+    return { ...summary, maildir: { ...at, removed: true } }
+  }
+
+  private async locateDomainDir(server: string, domain: string): Promise<{ path: string; bytes: number } | null> {
+    const page = await this.listMailboxes(server, domain, { offset: 0, limit: 20, sort: 'username' })
+    for (const m of page.rows.filter((x) => x.active)) {
+      const at = await locateDomainDir(this.rootExec(server), domain, m)
+      if (at) return at
+    }
+    return null
+  }
 
   listMailboxes = (server: string, domain: string | undefined, q: ListQuery): Promise<Page<MailboxRow>> => this.run(server, (r) => r.mailboxes.list(domain, q))
   getMailbox = (server: string, username: string): Promise<MailboxRow> => this.run(server, (r) => r.mailboxes.require(username))

@@ -145,3 +145,35 @@ export async function quotaUsage(exec: RootExec, usernames: readonly string[]): 
   if (r.code !== 0 && Object.keys(out).length === 0) throw new AppError('remote-failed', `doveadm quota get failed (exit ${r.code}): ${r.stderr.trim().slice(0, 500)}`)
   return out
 }
+
+/**
+ * The domain's directory of Maildirs, found through one of its active mailboxes (Dovecot's path of it
+ * minus the local part): it must end with /domain, so removing it can never reach the base directory.
+ * null when the domain has no mailbox Dovecot knows, or no such directory.
+ */
+export async function locateDomainDir(exec: RootExec, domain: string, anyMailbox: { username: string; maildir: string; localPart: string; domain: string } | undefined): Promise<MaildirLocation | null> {
+  if (!anyMailbox) return null
+  const r = await exec(['doveadm', 'mailbox', 'path', '-u', anyMailbox.username, 'INBOX'], { timeoutMs: 30_000 })
+  if (r.code !== 0) return null
+  const path = (r.stdout.trim().split('\n')[0] ?? '').trim().replace(/\/+$/, '')
+  checkOwnDirectory(path, anyMailbox)
+  const dir = path.slice(0, path.lastIndexOf('/'))
+  checkDomainDirectory(dir, domain)
+  const du = await exec(['du', '-sb', '--', dir], { timeoutMs: 120_000 })
+  if (du.code !== 0) return null
+  return { path: dir, bytes: Number(/^(\d+)/.exec(du.stdout)?.[1] ?? 0) }
+}
+
+export function checkDomainDirectory(dir: string, domain: string): void {
+  const parts = dir.split('/')
+  if (!dir.startsWith('/') || parts.some((p) => p === '..' || p === '.') || parts.length < 3 || parts[parts.length - 1] !== domain) {
+    throw new AppError('unsupported', `Dovecot keeps the mail of ${domain} under ${dir}, which is not a directory of the domain's own; Postdesk will not remove it.`, { path: dir })
+  }
+}
+
+/** Removes a domain's directory of Maildirs (after its rows are gone). */
+export async function removeDomainDir(exec: RootExec, dir: string, domain: string): Promise<void> {
+  checkDomainDirectory(dir, domain)
+  const r = await exec(['rm', '-rf', '--one-file-system', '--', dir], { timeoutMs: 600_000 })
+  if (r.code !== 0) throw new AppError('remote-failed', `The directory ${dir} could not be removed (exit ${r.code}): ${r.stderr.trim().slice(0, 500)}`, { path: dir })
+}

@@ -122,7 +122,7 @@ export const useMailStore = defineStore('mail', () => {
   const createDomain = (d: DomainCreate) => call(window.api.mail.createDomain({ server: srv(), domain: d }))
   const editDomain = (name: string, patch: DomainPatch, version: string) => call(window.api.mail.editDomain({ server: srv(), domain: name, patch, version }))
   const previewDeleteDomain = (name: string): Promise<DeleteSummary> => call(window.api.mail.previewDeleteDomain({ server: srv(), domain: name }))
-  const deleteDomain = (name: string, version: string) => call(window.api.mail.deleteDomain({ server: srv(), domain: name, version }))
+  const deleteDomain = (name: string, version: string, deleteMaildir = false) => call(window.api.mail.deleteDomain({ server: srv(), domain: name, version, deleteMaildir }))
   const createMailbox = (m: MailboxCreate) => call(window.api.mail.createMailbox({ server: srv(), mailbox: m }))
   const editMailbox = (username: string, patch: MailboxPatch, version: string) => call(window.api.mail.editMailbox({ server: srv(), username, patch, version }))
   const previewDeleteMailbox = (username: string): Promise<DeleteSummary> => call(window.api.mail.previewDeleteMailbox({ server: srv(), username }))

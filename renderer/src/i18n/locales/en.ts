@@ -800,6 +800,7 @@ export default {
       'password-mismatch': 'The passwords differ.',
     },
     deletedWithMaildir: '{name} deleted, with its Maildir',
+    domainDirDelete: 'Also delete {path} ({size}) on the server: the Maildirs of all its mailboxes',
     maildirDelete: 'Also delete the Maildir {path} ({size}) on the server: all of its mail',
     maildirDeleteWarning: 'The mail in this Maildir cannot be recovered after the delete. PostfixAdmin itself never removes it.',
     maildirNone: 'No Maildir on the server (nothing was delivered yet, or the mailbox is inactive).',

@@ -799,6 +799,7 @@ export default {
       'password-mismatch': 'パスワードが一致しません。',
     },
     deletedWithMaildir: '{name} を Maildir ごと削除しました',
+    domainDirDelete: 'サーバー上の {path}（{size}）も削除する: 全メールボックスの Maildir です',
     maildirDelete: 'サーバー上の Maildir {path}（{size}）も削除する: メールがすべて消えます',
     maildirDeleteWarning: 'この Maildir のメールは削除後に戻せません。PostfixAdmin 自身は Maildir を削除しません。',
     maildirNone: 'サーバー上に Maildir はありません（まだ配送がないか、無効なメールボックスです）。',
