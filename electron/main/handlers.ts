@@ -107,6 +107,7 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
     'config.history': (i) => s.configs.history(i.id),
     'config.snapshotFile': async (i) => ({ text: await s.configs.snapshotFile(i.id, i.snapshot, i.path) }),
     'config.restore': (i) => s.configs.restore(i.id, i.snapshot),
+    'config.serverChecks': (i) => s.configs.serverChecks(i.id),
 
     'journal.list': (i) => s.journal.list(i),
     'journal.export': (i) => s.journal.export(i.format, i.server ? { server: i.server } : {}),

@@ -1,5 +1,6 @@
 import type { EventName, Payload } from '../../shared/contract/index'
 import type { ConfigLintResult } from '../../shared/config/lint-config-set'
+import type { Finding } from '../../shared/config/finding'
 import type { CompareResult, PushResult, Snapshot, WorkspaceCatalogues, WorkspaceFile, WorkspaceFileContent, WorkspaceStatus } from '../../shared/domain/config-workspace'
 import type { JournalEntry } from '../../shared/domain/journal'
 import type { ServerFacts } from '../../shared/domain/facts'
@@ -100,6 +101,8 @@ export interface ConfigWorkspaceService {
   restore(serverId: string, snapshot: string): Promise<WorkspaceStatus>
   /** The local files linted as one set (offline), with the server's catalogues when pulled. */
   lint(serverId: string): Promise<ConfigLintResult>
+  /** Connected: the cert/key/CA files the saved local files name, checked on the server (error findings for missing/unreadable ones). */
+  serverChecks(serverId: string, opts?: { signal?: AbortSignal }): Promise<Finding[]>
   /** After a reconnect: how an interrupted push ended on the server (force: ask even if none was running). */
   checkLastPush(serverId: string, opts?: { force?: boolean }): Promise<WorkspaceStatus['lastPush'] | null>
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import {
   CompareResult,
+  ConfigFinding,
   ConfigProgress,
   PushResult,
   ServerPath,
@@ -35,6 +36,11 @@ export const configChannels = {
   'config.history': { input: z.object({ id: ServerId }), output: z.array(Snapshot) },
   /** A file as it was in a snapshot (null: not part of it). */
   'config.snapshotFile': { input: z.object({ id: ServerId, snapshot: SnapshotId, path: ServerPath }), output: z.object({ text: z.string().nullable() }) },
+  /**
+   * Checks on the server what only it can tell (connected): the cert/key/CA files the saved local files
+   * name exist and are readable by root. Error findings at the path in the file; [] when all are there.
+   */
+  'config.serverChecks': { input: z.object({ id: ServerId }), output: z.array(ConfigFinding) },
   /** Sets the local files to a snapshot's content (push it afterwards: a rollback is a push like any other). */
   'config.restore': { input: z.object({ id: ServerId, snapshot: SnapshotId }), output: WorkspaceStatus },
 } satisfies ContractSection

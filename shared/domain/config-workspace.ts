@@ -186,3 +186,20 @@ export const CONFLICT_MARKERS = {
   separator: '=======',
   remote: '>>>>>>> server',
 } as const
+
+/** A lint finding as it crosses IPC (shared/config/finding.ts `Finding`). */
+export const ConfigFinding = z.object({
+  file: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().optional(),
+  line: z.number().int(),
+  column: z.number().int(),
+  endLine: z.number().int(),
+  endColumn: z.number().int(),
+  from: z.number().int().nonnegative(),
+  to: z.number().int().nonnegative(),
+  related: z.array(z.object({ file: z.string(), line: z.number().int(), column: z.number().int(), message: z.string() })).optional(),
+})
+export type ConfigFinding = z.infer<typeof ConfigFinding>

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { createTwoFilesPatch } from 'diff'
+import { sortFindings } from '../../../shared/config/finding'
 import type { PushResult, WorkspaceStatus } from '../../../shared/domain/config-workspace'
 import { AppError } from '../../../shared/errors'
 import type { Services } from '../../services/types'
@@ -68,15 +69,20 @@ export function registerConfig(program: Command, ctx: CliContext): void {
 
   config
     .command('lint <name>')
-    .description("check the local files as one set (offline) with the server's catalogues; exits 1 on an error-level finding")
-    .option('--json', 'print {"findings": [...], "summary": {...}}')
-    .action(async (name: string, o: { json?: boolean }) => {
-      const { s, id } = await offline(ctx, name)
-      const r = await s.configs.lint(id)
+    .description("check the local files as one set (offline) with the server's catalogues; with --connect also what only the server can tell (cert/key/CA files); exits 1 on an error-level finding")
+    .option('--connect', 'connect and check on the server that the cert/key/CA files the files name exist and are readable (one round trip)')
+    .option('--json', 'print {"findings": [...], "summary": {...}, "serverChecked": bool}')
+    .action(async (name: string, o: { json?: boolean; connect?: boolean }) => {
+      const { s, id } = o.connect ? await connectServer(ctx, name).then((c) => ({ s: c.s, id: c.profile.id })) : await offline(ctx, name)
+      const lint = await s.configs.lint(id)
+      const r = o.connect ? { ...lint, findings: sortFindings([...lint.findings, ...(await s.configs.serverChecks(id))]) } : lint
       const summary = { errors: 0, warnings: 0, infos: 0 }
       for (const f of r.findings) summary[f.severity === 'error' ? 'errors' : f.severity === 'warning' ? 'warnings' : 'infos']++
-      if (o.json) printJson(ctx, { postfixVersion: r.postfixVersion, dovecotVersion: r.dovecotVersion, files: r.files, findings: r.findings, summary })
-      else ctx.io.out(formatFindings(r, (p) => p))
+      if (o.json) printJson(ctx, { postfixVersion: r.postfixVersion, dovecotVersion: r.dovecotVersion, files: r.files, findings: r.findings, summary, serverChecked: o.connect === true })
+      else {
+        ctx.io.out(formatFindings(r, (p) => p))
+        ctx.io.out(o.connect ? 'Cert/key/CA files checked on the server.\n' : 'Cert/key/CA files were not checked on the server (offline): add --connect.\n')
+      }
       if (summary.errors) ctx.setExitCode(1)
     })
 

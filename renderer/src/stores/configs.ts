@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref, toRaw } from 'vue'
-import type { Finding } from '../../../shared/config/finding'
+import { sortFindings, type Finding } from '../../../shared/config/finding'
 import type { CompareResult, ConfigProgress, PushResult, Snapshot, WorkspaceCatalogues, WorkspaceFile, WorkspaceStatus } from '../../../shared/domain/config-workspace'
 import { ApiError, call } from '../api/call'
 import { hasConflicts } from '../lib/configs/conflict-markers'
@@ -24,7 +24,12 @@ export interface ConfigsEntry {
   /** Unsaved edits (the open file's editor buffer). */
   buffers: Record<string, string>
   selected: string | null
+  /** The offline lint's findings plus the server checks' (for files whose saved text is shown). */
   findings: Finding[]
+  /** The offline lint's alone. */
+  lintFindings: Finding[]
+  /** Connected: what the server said about the saved files (missing cert/key/CA files); [] offline. */
+  serverFindings: Finding[]
   /** Time the last lint took in the worker (ms). */
   lintMs: number | null
   compare: CompareResult | null
@@ -39,7 +44,7 @@ export interface ConfigsEntry {
 }
 
 const empty = (): ConfigsEntry => ({
-  status: null, catalogues: null, texts: {}, bases: {}, remotes: {}, buffers: {}, selected: null, findings: [], lintMs: null,
+  status: null, catalogues: null, texts: {}, bases: {}, remotes: {}, buffers: {}, selected: null, findings: [], lintFindings: [], serverFindings: [], lintMs: null,
   compare: null, push: null, history: [], progress: null, busy: null, error: null, restoredFrom: null,
 })
 const asApiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError('internal', String(e), String(e)))
@@ -274,8 +279,44 @@ export const useConfigsStore = defineStore('configs', () => {
     }
     const reply = await linter.lint(lintFiles(id, override))
     if (!reply) return null
-    patch(id, { findings: reply.findings, lintMs: reply.ms })
-    return reply.findings
+    const findings = withServerFindings(id, reply.findings, override)
+    patch(id, { lintFindings: reply.findings, findings, lintMs: reply.ms })
+    return findings
+  }
+
+  /**
+   * The server's findings belong to the saved text of their file: they are shown while the file (or the
+   * editor's text for it) is that text, and come back after the next save re-checks it.
+   */
+  function withServerFindings(id: string, lintFindings: Finding[], override?: { path: string; text: string }): Finding[] {
+    const e = entry(id)
+    const current = (path: string) => (override && override.path === path ? override.text : textOf(id, path))
+    const server = e.serverFindings.filter((f) => current(f.file) === e.texts[f.file])
+    return server.length ? sortFindings([...lintFindings, ...server]) : lintFindings
+  }
+
+  /**
+   * Connected: asks the server about what only it can tell (the cert/key/CA files the saved files name);
+   * offline (connected false) the server findings are dropped. Returns whether the findings changed.
+   */
+  let serverCheckSeq = 0
+  async function serverChecks(id: string, connected: boolean): Promise<boolean> {
+    const seq = ++serverCheckSeq
+    let server: Finding[] = []
+    if (connected && entry(id).status?.pulledAt) {
+      try {
+        server = await call(window.api.config.serverChecks({ id }))
+      } catch {
+        // The link dropped meanwhile, or the server could not answer: no server findings (as offline).
+        server = []
+      }
+    }
+    if (seq !== serverCheckSeq) return false
+    const before = entry(id).serverFindings
+    if (JSON.stringify(before) === JSON.stringify(server)) return false
+    patch(id, { serverFindings: server })
+    patch(id, { findings: withServerFindings(id, entry(id).lintFindings) })
+    return true
   }
 
   function clearResult(id: string): void {
@@ -287,6 +328,6 @@ export const useConfigsStore = defineStore('configs', () => {
 
   return {
     byServer, entry, textOf, isDirty, dirtyPaths, fileOf, conflictPaths, changedFiles, pushBlocker,
-    load, pull, select, edit, discard, save, saveAll, revert, compare, push, loadHistory, snapshotFile, restore, lint, clearResult, clearError,
+    load, pull, select, edit, discard, save, saveAll, revert, compare, push, loadHistory, snapshotFile, restore, lint, serverChecks, clearResult, clearError,
   }
 })

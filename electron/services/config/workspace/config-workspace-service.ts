@@ -1,5 +1,7 @@
 import type { ConfigFile, ConfigFileKind } from '../../../../shared/config/config-set'
+import type { Finding } from '../../../../shared/config/finding'
 import { lintConfigSet, type ConfigLintResult } from '../../../../shared/config/lint-config-set'
+import { collectTlsFileReferences, parseTlsCheckOutput, TLS_CHECK_SCRIPT, tlsFileFindings, tlsPathsToCheck } from '../../../../shared/config/tls-file-references'
 import type {
   CompareResult,
   ConfigProgress,
@@ -185,6 +187,24 @@ export class ConfigWorkspace implements ConfigWorkspaceService {
   }
 
   // ---- online -----------------------------------------------------------------------------------
+
+  /**
+   * What only the server can tell about the saved local files: the cert/key/CA files they name exist and
+   * root can read them. One round trip (one `sh -c` as root, the paths as its arguments).
+   */
+  async serverChecks(id: string, opts: { signal?: AbortSignal } = {}): Promise<Finding[]> {
+    const st = await this.needState(id)
+    const files = await Promise.all(Object.entries(st.files).map(async ([path, f]) => ({ path, kind: f.meta.kind, text: await this.store(id).getText(f.local) })))
+    const refs = collectTlsFileReferences(files)
+    const paths = tlsPathsToCheck(refs)
+    if (!paths.length) return []
+    const r = await this.deps.connections.execBytes(id, ['sh', '-c', TLS_CHECK_SCRIPT, 'sh', ...paths], { asRoot: true, timeoutMs: 30_000, ...(opts.signal ? { signal: opts.signal } : {}) })
+    const states = parseTlsCheckOutput(paths, r.stdout.toString('utf8'))
+    if (r.code !== 0 || states.size !== paths.length) {
+      throw new AppError('remote-failed', `The server could not check the certificate/key files (exit ${r.code ?? r.signal ?? '?'}): ${r.stderr.toString('utf8').trim().slice(0, 300) || 'no output'}`)
+    }
+    return tlsFileFindings(files, refs, states)
+  }
 
   pull(id: string, opts: { signal?: AbortSignal } = {}): Promise<WorkspaceStatus> {
     return this.locked(id, async () => {

@@ -996,6 +996,7 @@ export default {
       related: 'See {file}:{line}:{column}',
       errors: 'Errors: {n}',
       warnings: 'Warnings: {n}',
+      server: 'checked on the server',
     },
     severity: {
       error: 'Error',

@@ -995,6 +995,7 @@ export default {
       related: '関連: {file}:{line}:{column}',
       errors: 'エラー {n} 件',
       warnings: '警告 {n} 件',
+      server: 'サーバーで確認',
     },
     severity: {
       error: 'エラー',
