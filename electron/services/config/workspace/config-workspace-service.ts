@@ -428,7 +428,17 @@ export class ConfigWorkspace implements ConfigWorkspaceService {
     for (const [path, f] of changed) {
       const un = unmaskSecrets(await this.store(id).getText(f.local), values)
       if (un.missing.length) return fail('compare', `Unknown secret placeholder(s) in ${path}: ${un.missing.join(', ')}. Nothing was sent.`)
-      files.push({ path, content: Buffer.from(un.text, 'utf8'), owner: f.meta.owner, kind: f.meta.kind, ...(f.meta.mapType ? { mapType: f.meta.mapType } : {}), expectedSha256: f.remote === null ? null : (raw.get(path) ?? null) })
+      files.push({
+        path,
+        content: Buffer.from(un.text, 'utf8'),
+        owner: f.meta.owner,
+        kind: f.meta.kind,
+        ...(f.meta.mapType ? { mapType: f.meta.mapType } : {}),
+        expectedSha256: f.remote === null ? null : (raw.get(path) ?? null),
+        // A file the server no longer has is created with the owner, group and mode it had at the pull
+        // (an existing file keeps its own).
+        ...pick(f.meta),
+      })
     }
     const paths = files.map((f) => f.path)
     const author = await this.author(id)
