@@ -1,3 +1,4 @@
+import { removeServer } from '../services/profiles/remove-server'
 import type { Services } from '../services/types'
 import type { Handlers } from './ipc'
 
@@ -16,12 +17,7 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
       s.db.forget(p.id) // a changed DB override applies to the next database use
       return p
     },
-    'servers.remove': async (i) => {
-      await s.connections.disconnect(i.id).catch(() => undefined)
-      const removed = await s.profiles.remove(i.id)
-      if (removed) await s.secrets.delete(i.id)
-      return { removed }
-    },
+    'servers.remove': async (i) => ({ removed: (await removeServer(s, i.id)).removed }),
     'servers.connect': (i) => s.calls.run(i.callId, (signal) => s.connections.connect(i.id, { ...(i.acceptFingerprint ? { acceptFingerprint: i.acceptFingerprint } : {}), ...(signal ? { signal } : {}) })),
     'servers.reconnect': (i) => s.connections.reconnect(i.id),
     'servers.connectionEvents': (i) => s.connections.events(i.id),

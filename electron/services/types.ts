@@ -101,6 +101,8 @@ export interface ConfigWorkspaceService {
   restore(serverId: string, snapshot: string): Promise<WorkspaceStatus>
   /** The local files linted as one set (offline), with the server's catalogues when pulled. */
   lint(serverId: string): Promise<ConfigLintResult>
+  /** The server profile is removed: its workspace data and config secrets go too. */
+  forget(serverId: string): Promise<{ workspace: boolean; secrets: number }>
   /** Connected: the cert/key/CA files the saved local files name, checked on the server (error findings for missing/unreadable ones). */
   serverChecks(serverId: string, opts?: { signal?: AbortSignal }): Promise<Finding[]>
   /** After a reconnect: how an interrupted push ended on the server (force: ask even if none was running). */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { AppError } from '../../../shared/errors'
 import { printJson, type CliContext } from '../cli-context'
+import { removeServer } from '../../services/profiles/remove-server'
 import { addressOf } from '../describe-server'
 
 export function registerServerRemove(server: Command, ctx: CliContext): void {
@@ -20,9 +21,8 @@ export function registerServerRemove(server: Command, ctx: CliContext): void {
           throw new AppError('cancelled', `cancelled; "${profile.name}" was not removed`)
         }
       }
-      await s.connections.disconnect(profile.id)
-      const removed = await s.profiles.remove(profile.id)
-      if (o.json) return printJson(ctx, { removed, id: profile.id, name: profile.name })
-      ctx.io.out(`Removed server "${profile.name}" (id ${profile.id}).\n`)
+      const r = await removeServer(s, profile.id)
+      if (o.json) return printJson(ctx, { removed: r.removed, id: profile.id, name: profile.name, secrets: r.secrets, configsWorkspace: r.configsWorkspace })
+      ctx.io.out(`Removed server "${profile.name}" (id ${profile.id})${r.secrets ? `, its ${r.secrets} stored secret${r.secrets === 1 ? '' : 's'}` : ''}${r.configsWorkspace ? ' and its configs workspace' : ''}.\n`)
     })
 }

@@ -1,3 +1,4 @@
+import { rm, stat } from 'node:fs/promises'
 import type { ConfigFile, ConfigFileKind } from '../../../../shared/config/config-set'
 import type { Finding } from '../../../../shared/config/finding'
 import { lintConfigSet, type ConfigLintResult } from '../../../../shared/config/lint-config-set'
@@ -177,6 +178,25 @@ export class ConfigWorkspace implements ConfigWorkspaceService {
       }
       await this.store(id).writeState(st)
       return this.toStatus(id, st)
+    })
+  }
+
+  /**
+   * The server profile is being removed: its workspace (DATA/configs/SERVER/: files, snapshots, catalogues)
+   * and its config secrets (`SERVER/config/…`, `SERVER/config-base/…`) go with it. Returns what was removed.
+   */
+  forget(id: string): Promise<{ workspace: boolean; secrets: number }> {
+    return this.locked(id, async () => {
+      const dir = this.store(id).dir
+      const workspace = await stat(dir).then(
+        () => true,
+        () => false,
+      )
+      await rm(dir, { recursive: true, force: true })
+      this.stores.delete(id)
+      this.remoteRaw.delete(id)
+      const secrets = (await this.deps.secrets.delete(`${id}/config`)) + (await this.deps.secrets.delete(`${id}/config-base`))
+      return { workspace, secrets }
     })
   }
 
