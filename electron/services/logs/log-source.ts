@@ -67,11 +67,15 @@ export function chooseLogSource(p: LogProbe, hint?: string | null): LogSource | 
   return null
 }
 
-/** `journalctl -f -o json` for the mail units: the last `lines` entries, or everything after a cursor. */
+/**
+ * `journalctl -f -o json` for the mail units: the last `lines` entries, or everything after a cursor.
+ * After a cursor `-n all` is needed: -f alone means -n 10, and journalctl then shows only the first
+ * 10 entries after the cursor until a new one comes (seen against a real journal, systemd 252).
+ */
 export function journalFollowArgv(units: string[], o: { lines: number; afterCursor?: string }): string[] {
   const argv = ['journalctl', '--no-pager', '-f', '-o', 'json']
   for (const u of units) argv.push('-u', u)
-  if (o.afterCursor) argv.push(`--after-cursor=${o.afterCursor}`)
+  if (o.afterCursor) argv.push(`--after-cursor=${o.afterCursor}`, '-n', 'all')
   else argv.push('-n', String(Math.max(0, Math.floor(o.lines))))
   return argv
 }

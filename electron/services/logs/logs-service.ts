@@ -46,6 +46,8 @@ export interface FollowHandle {
 
 export interface SearchRequest {
   text: string
+  /** what to search instead of the detected log (e.g. the journal) */
+  source?: LogSource
   since?: number
   until?: number
   maxLines?: number
@@ -99,9 +101,10 @@ export class LogsService {
   }
 
   /** Starts following; lines arrive through onLines (default: `logs.lines` events). */
-  async follow(idOrName: string, o: { lines?: number; path?: string; onLines?: (lines: StreamLine[]) => void; onState?: (s: string, m?: string, gap?: boolean) => void } = {}): Promise<FollowHandle> {
+  async follow(idOrName: string, o: { lines?: number; path?: string; source?: LogSource; onLines?: (lines: StreamLine[]) => void; onState?: (s: string, m?: string, gap?: boolean) => void } = {}): Promise<FollowHandle> {
     const serverId = await this.o.resolveId(idOrName)
-    const source = await this.detectSourceRetrying(serverId, o.path)
+    // `source` chooses it outright (e.g. the journal on a host that also writes a file)
+    const source = o.source ?? (await this.detectSourceRetrying(serverId, o.path))
     const followId = `f${this.nextId++}`
     const info = sourceInfo(source)
     const follower = new LogFollower(this.followTransport, {
@@ -162,7 +165,7 @@ export class LogsService {
   /** Searches the log's files (or the journal) on the server; matches stream through onLines. */
   async search(idOrName: string, r: SearchRequest): Promise<{ matched: number; files: string[]; cancelled: boolean; limited: boolean }> {
     const serverId = await this.o.resolveId(idOrName)
-    const source = await this.detectSource(serverId, r.path)
+    const source = r.source ?? (await this.detectSource(serverId, r.path))
     const max = r.maxLines ?? 100_000
     let argv: string[]
     let files: string[] = []

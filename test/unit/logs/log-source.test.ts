@@ -30,7 +30,7 @@ describe('log source detection', () => {
 
   it('builds journalctl follow commands and reads cursors for resuming', () => {
     expect(journalFollowArgv(['postfix.service', 'dovecot.service'], { lines: 500 })).toEqual(['journalctl', '--no-pager', '-f', '-o', 'json', '-u', 'postfix.service', '-u', 'dovecot.service', '-n', '500'])
-    expect(journalFollowArgv(['postfix.service'], { lines: 500, afterCursor: 's=abc;i=12' })).toEqual(['journalctl', '--no-pager', '-f', '-o', 'json', '-u', 'postfix.service', '--after-cursor=s=abc;i=12'])
+    expect(journalFollowArgv(['postfix.service'], { lines: 500, afterCursor: 's=abc;i=12' })).toEqual(['journalctl', '--no-pager', '-f', '-o', 'json', '-u', 'postfix.service', '--after-cursor=s=abc;i=12', '-n', 'all'])
     const rec = JSON.stringify({ __CURSOR: 's=abc;i=12;b=1', __REALTIME_TIMESTAMP: '1795849982000000', _HOSTNAME: 'mx', SYSLOG_IDENTIFIER: 'postfix/smtpd', _PID: '77', MESSAGE: 'warning: unknown[192.0.2.9]: SASL LOGIN authentication failed: UGFzc3dvcmQ6' })
     expect(journalCursorOf(rec)).toBe('s=abc;i=12;b=1')
     const l = new LogAnalyser().push(rec)
