@@ -32,7 +32,7 @@ ADMIN=admin@example.test ADMIN_PW='AdminPass123!'
 
 REQ_PKGS=(openssh-server openssh-client mariadb-server postfix postfix-mysql dovecot-core dovecot-imapd
           dovecot-pop3d dovecot-lmtpd dovecot-mysql dovecot-sieve php-cli php-mysql iptables nftables iproute2
-          rsyslog swaks pflogsumm at ssl-cert procps python3 sudo)
+          rsyslog swaks pflogsumm at ssl-cert procps python3 sudo systemd)  # systemd: a standalone journald for the journal tests
 # --no-install-recommends: otherwise they drag a lot more in. ufw and firewalld are for the firewall area's live
 # tests, which run them in namespaces of their own (policy-rc.d below keeps their daemons from starting here).
 NOREC_PKGS=(postfixadmin ufw firewalld)
