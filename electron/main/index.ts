@@ -1,7 +1,8 @@
 /// <reference types="electron-vite/node" />
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, nativeTheme, session, shell, Tray } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, session, shell, Tray } from 'electron'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { Locale } from '../../shared/domain/settings'
 import { createServices } from '../services/create-services'
 import { resolveDataDir } from '../services/data-dir'
 import { EventBatcher } from './event-batcher'
@@ -12,6 +13,7 @@ import trayIconPath from '../../resources/icon.png?asset'
 import { registerIpc, senderCheck } from './ipc'
 import { appSecretStore } from './safe-storage-secrets'
 import { guardNavigation } from './navigation-guard'
+import { leavesPage, unsavedCloseDialogOptions } from './unsaved-close-dialog'
 import { windowOptions } from './window-options'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -65,6 +67,11 @@ async function main(): Promise<void> {
     if (!win.isDestroyed()) win.webContents.send(channel, batch)
   })
   win.once('ready-to-show', () => win.show())
+  // Closing with unsaved config edits: the renderer's beforeunload refuses; ask natively, leave on "Close".
+  let locale: Locale = 'en'
+  win.webContents.on('will-prevent-unload', (event) => {
+    if (leavesPage(dialog.showMessageBoxSync(win, unsavedCloseDialogOptions(locale)))) event.preventDefault()
+  })
 
   // The one-click home-IP refresh from the tray and the application menu: the same handler as the
   // renderer's firewall.refresh; the outcome reaches the window as firewall.refreshed (a toast).
@@ -90,6 +97,7 @@ async function main(): Promise<void> {
   }
   async function rebuildMenus(): Promise<void> {
     const [targets, settings] = await Promise.all([homeIpTargets(services).catch(() => []), services.settings.get()])
+    locale = settings.locale
     Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(targets, menuActions, settings.locale, process.platform, busy)))
     try {
       tray ??= new Tray(nativeImage.createFromPath(trayIconPath).resize({ width: 16, height: 16 }))
