@@ -99,7 +99,7 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
     'config.revert': (i) => s.configs.revert(i.id, i.path),
     'config.catalogues': (i) => s.configs.catalogues(i.id),
     'config.compare': (i) => s.configs.compare(i.id),
-    'config.push': (i) => s.configs.push(i.id, { validateOnly: i.validateOnly, ...(i.message !== undefined ? { message: i.message } : {}) }),
+    'config.push': (i) => s.configs.push(i.id, { validateOnly: i.validateOnly, ...(i.message !== undefined ? { message: i.message } : {}), ...(i.kind ? { kind: i.kind } : {}) }),
     'config.history': (i) => s.configs.history(i.id),
     'config.snapshotFile': async (i) => ({ text: await s.configs.snapshotFile(i.id, i.snapshot, i.path) }),
     'config.restore': (i) => s.configs.restore(i.id, i.snapshot),

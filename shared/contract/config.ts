@@ -32,7 +32,11 @@ export const configChannels = {
   /** Reads the server's current files and three-way merges them with local edits (conflicts marked in the files). */
   'config.compare': { input: z.object({ id: ServerId }), output: CompareResult },
   /** Stage + validate on the server (or install, verify and roll back on failure when validateOnly is false). */
-  'config.push': { input: z.object({ id: ServerId, message: z.string().max(500).optional(), validateOnly: z.boolean().default(false) }), output: PushResult },
+  'config.push': {
+    /** kind rollback: the push of a restored snapshot (recorded as such in the history and the journal). */
+    input: z.object({ id: ServerId, message: z.string().max(500).optional(), validateOnly: z.boolean().default(false), kind: z.enum(['push', 'rollback']).optional() }),
+    output: PushResult,
+  },
   'config.history': { input: z.object({ id: ServerId }), output: z.array(Snapshot) },
   /** A file as it was in a snapshot (null: not part of it). */
   'config.snapshotFile': { input: z.object({ id: ServerId, snapshot: SnapshotId, path: ServerPath }), output: z.object({ text: z.string().nullable() }) },

@@ -220,7 +220,9 @@ export const useConfigsStore = defineStore('configs', () => {
   async function push(id: string, validateOnly: boolean, message?: string): Promise<PushResult | null> {
     patch(id, { push: null })
     return op(id, validateOnly ? 'validate' : 'push', async () => {
-      const result = await call(window.api.config.push({ id, validateOnly, ...(message ? { message } : {}) }))
+      // After a restore from the history, the push is that snapshot's rollback.
+      const kind = entry(id).restoredFrom ? 'rollback' : 'push'
+      const result = await call(window.api.config.push({ id, validateOnly, kind, ...(message ? { message } : {}) }))
       patch(id, { push: result })
       if (!validateOnly && result.ok) {
         patch(id, { restoredFrom: null, compare: null, remotes: {} })

@@ -883,6 +883,7 @@ export default {
       cataloguesServer: "Checked against this server's catalogues (Postfix {postfix}, Dovecot {dovecot})",
       cataloguesBundled: 'Checked against the bundled catalogues (Postfix {postfix}, Dovecot {dovecot})',
       findings: 'Offline check: {errors} errors, {warnings} warnings',
+      serverFindings: 'Checked on the server: {n} cert/key files missing or unreadable',
     },
     offline: {
       title: 'Not connected: you can open, edit, check and compare with the pulled files.',

@@ -882,6 +882,7 @@ export default {
       cataloguesServer: 'このサーバーのカタログで検査（Postfix {postfix}、Dovecot {dovecot}）',
       cataloguesBundled: '同梱のカタログで検査（Postfix {postfix}、Dovecot {dovecot}）',
       findings: 'オフライン検査: エラー {errors} 件、警告 {warnings} 件',
+      serverFindings: 'サーバーで確認: 見つからない・読めない証明書／鍵ファイル {n} 件',
     },
     offline: {
       title: '未接続です。取得済みのファイルの表示・編集・検査・差分表示はできます。',
