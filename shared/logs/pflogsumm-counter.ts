@@ -117,10 +117,9 @@ function at(b: Uint8Array, e: number, i: number): number {
 
 /** Does b[i, e) start with w? (The first byte is compared before the length: most calls fail there.) */
 function has(b: Uint8Array, e: number, i: number, w: Uint8Array): boolean {
-  if (b[i] !== w[0]) return false
   const n = w.length
   if (i < 0 || i + n > e) return false
-  for (let k = 1; k < n; k++) if (b[i + k] !== w[k]) return false
+  for (let k = 0; k < n; k++) if (b[i + k] !== w[k]) return false
   return true
 }
 

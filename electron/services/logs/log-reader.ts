@@ -23,14 +23,21 @@ interface SliceDecoders {
   latin1Slice(start: number, end: number): string
 }
 
-function asBuffer(bytes: Uint8Array): Buffer & SliceDecoders {
-  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as Buffer & SliceDecoders
-}
-
+/**
+ * Buffer's native decoders on any Uint8Array: through a Buffer over the whole of its ArrayBuffer, made
+ * once per ArrayBuffer (the splitter hands on plain Uint8Array views of the same few read buffers).
+ */
 function bufferDecoder(encoding: LineEncoding) {
-  return encoding === 'utf8'
-    ? (bytes: Uint8Array, start: number, end: number): string => asBuffer(bytes).utf8Slice(start, end)
-    : (bytes: Uint8Array, start: number, end: number): string => asBuffer(bytes).latin1Slice(start, end)
+  let ab: ArrayBufferLike | null = null
+  let whole: Buffer & SliceDecoders = Buffer.alloc(0) as Buffer & SliceDecoders
+  return (bytes: Uint8Array, start: number, end: number): string => {
+    if (bytes.buffer !== ab) {
+      ab = bytes.buffer
+      whole = Buffer.from(ab) as Buffer & SliceDecoders
+    }
+    const o = bytes.byteOffset
+    return encoding === 'utf8' ? whole.utf8Slice(o + start, o + end) : whole.latin1Slice(o + start, o + end)
+  }
 }
 
 /** Latin-1 slices through Buffer's native decoder (for the pflogsumm counter's `decode` option). */
