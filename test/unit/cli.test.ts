@@ -42,7 +42,7 @@ describe.concurrent('postdesk CLI (no server needed)', { timeout: 60_000 }, () =
 
     const removed = await runPostdesk(home, ['server', 'remove', 'MAIN VPS', '--yes', '--json'])
     expect(removed.code).toBe(0)
-    expect(JSON.parse(removed.stdout)).toEqual({ removed: true, id: 'main-vps', name: 'Main VPS', secrets: 0, configsWorkspace: false })
+    expect(JSON.parse(removed.stdout)).toEqual({ removed: true, id: 'main-vps', name: 'Main VPS', secrets: 0, configsWorkspace: false, allowlist: false })
     expect(JSON.parse((await runPostdesk(home, ['server', 'list', '--json'])).stdout).map((p: { id: string }) => p.id)).toEqual(['backup'])
 
     // The same data dir the app uses, with the journal of what was done.

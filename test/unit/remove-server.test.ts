@@ -21,6 +21,8 @@ async function seedServer(s: Awaited<ReturnType<typeof createServices>>, dataDir
   const store = new SnapshotStore(dataDir, p.id)
   const obj = await store.putText('myhostname = mail.example.com\n')
   await store.writeState({ version: 1, server: p.id, pulledAt: new Date().toISOString(), baseSnapshot: null, catalogues: null, files: { '/etc/postfix/main.cf': { meta: { kind: 'postfix-main', owner: 'postfix' }, base: obj, local: obj, conflict: false, size: 30, hasSecrets: false } }, newOnServer: [] })
+  await s.firewall.store.update(p.id, (x) => x) // its allowlist file, as the first save writes it
+  expect(existsSync(join(dataDir, 'firewall', `${p.id}.json`))).toBe(true)
   expect(await s.configs.status(p.id)).toMatchObject({ pulledAt: expect.any(String), files: [{ path: '/etc/postfix/main.cf' }] })
   return p
 }
@@ -41,6 +43,8 @@ describe('removing a server profile removes what the desktop kept for it', { tim
     expect(await h['servers.remove']({ id: a.id }, {} as never)).toEqual({ removed: true })
     expect(existsSync(join(dataDir, 'configs', a.id))).toBe(false)
     expect(existsSync(join(dataDir, 'configs', b.id))).toBe(true)
+    expect(existsSync(join(dataDir, 'firewall', `${a.id}.json`))).toBe(false)
+    expect(existsSync(join(dataDir, 'firewall', `${b.id}.json`))).toBe(true)
     expect(secretSlots(dataDir).filter((k) => k.startsWith(`${a.id}/`))).toEqual([])
     expect(await s.secrets.get(`${a.id}/config/etc/dovecot/dovecot-sql.conf.ext:connect-password`, 'password')).toBeUndefined()
     expect(await s.secrets.get(`${b.id}/config/etc/dovecot/dovecot-sql.conf.ext:connect-password`, 'password')).toBe('sql-bravo')
@@ -54,11 +58,12 @@ describe('removing a server profile removes what the desktop kept for it', { tim
     // The CLI over the same data dir.
     const r = await runPostdesk(dataDir, ['server', 'remove', 'bravo', '--yes', '--json'])
     expect(r.code, r.stderr).toBe(0)
-    expect(JSON.parse(r.stdout)).toEqual({ removed: true, id: b.id, name: 'bravo', secrets: 4, configsWorkspace: true })
+    expect(JSON.parse(r.stdout)).toEqual({ removed: true, id: b.id, name: 'bravo', secrets: 4, configsWorkspace: true, allowlist: true })
     const text = await runPostdesk(dataDir, ['server', 'remove', 'charlie', '--yes'])
-    expect(text.stdout).toBe(`Removed server "charlie" (id ${c.id}), its 4 stored secrets and its configs workspace.\n`)
+    expect(text.stdout).toBe(`Removed server "charlie" (id ${c.id}), its 4 stored secrets, its configs workspace and its allowlist.\n`)
     expect(existsSync(join(dataDir, 'configs', b.id))).toBe(false)
     expect(existsSync(join(dataDir, 'configs', c.id))).toBe(false)
+    expect(existsSync(join(dataDir, 'firewall', `${c.id}.json`))).toBe(false)
     expect(secretSlots(dataDir)).toEqual([])
   })
 })

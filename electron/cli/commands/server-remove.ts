@@ -22,7 +22,9 @@ export function registerServerRemove(server: Command, ctx: CliContext): void {
         }
       }
       const r = await removeServer(s, profile.id)
-      if (o.json) return printJson(ctx, { removed: r.removed, id: profile.id, name: profile.name, secrets: r.secrets, configsWorkspace: r.configsWorkspace })
-      ctx.io.out(`Removed server "${profile.name}" (id ${profile.id})${r.secrets ? `, its ${r.secrets} stored secret${r.secrets === 1 ? '' : 's'}` : ''}${r.configsWorkspace ? ' and its configs workspace' : ''}.\n`)
+      if (o.json) return printJson(ctx, { removed: r.removed, id: profile.id, name: profile.name, secrets: r.secrets, configsWorkspace: r.configsWorkspace, allowlist: r.allowlist })
+      const kept = [r.secrets ? `its ${r.secrets} stored secret${r.secrets === 1 ? '' : 's'}` : '', r.configsWorkspace ? 'its configs workspace' : '', r.allowlist ? 'its allowlist' : ''].filter(Boolean)
+      const list = kept.length > 1 ? `${kept.slice(0, -1).join(', ')} and ${kept.at(-1)}` : (kept[0] ?? '')
+      ctx.io.out(`Removed server "${profile.name}" (id ${profile.id})${list ? `, ${list}` : ''}.\n`)
     })
 }

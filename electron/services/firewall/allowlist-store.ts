@@ -1,3 +1,4 @@
+import { unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { Allowlist, FirewallHistoryItem } from '../../../shared/domain/firewall'
@@ -37,6 +38,19 @@ export class AllowlistStore {
       await ensurePrivateDir(this.dir)
       await writeFileAtomic(this.path(server), JSON.stringify(next, null, 2) + '\n')
       return next
+    })
+  }
+
+  /** Removes the server's file (its profile was removed); true when there was one. */
+  forget(server: string): Promise<boolean> {
+    return this.mutex.run(async () => {
+      try {
+        await unlink(this.path(server))
+        return true
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false
+        throw e
+      }
     })
   }
 
