@@ -36,6 +36,17 @@ export const WorkspaceFile = z.object({
 })
 export type WorkspaceFile = z.infer<typeof WorkspaceFile>
 
+/** The server's record of the last push (`PUSH_BASE/last` and its state), as checked after a reconnect. */
+export const LastPushInfo = z.object({
+  id: z.string(),
+  startedAt: z.string(),
+  state: z.enum(['old', 'new', 'running']),
+  paths: z.array(z.string()),
+  reason: z.string().nullable(),
+  checkedAt: z.string(),
+})
+export type LastPushInfo = z.infer<typeof LastPushInfo>
+
 export const WorkspaceStatus = z.object({
   server: z.string(),
   /** null: never pulled (nothing to edit yet). */
@@ -57,16 +68,7 @@ export const WorkspaceStatus = z.object({
   /** A push was running when the link dropped; the next connection asks the server how it ended. */
   pushInterrupted: z.boolean().optional(),
   /** The server's record of the last push, read after a reconnect: old = the server kept the files as before, new = it completed. */
-  lastPush: z
-    .object({
-      id: z.string(),
-      startedAt: z.string(),
-      state: z.enum(['old', 'new', 'running']),
-      paths: z.array(z.string()),
-      reason: z.string().nullable(),
-      checkedAt: z.string(),
-    })
-    .optional(),
+  lastPush: LastPushInfo.optional(),
 })
 export type WorkspaceStatus = z.infer<typeof WorkspaceStatus>
 

@@ -1,4 +1,4 @@
-import type { ConfigOwner, PushResult, PushStep } from '../../../../shared/domain/config-workspace'
+import type { ConfigOwner, LastPushInfo, PushResult, PushStep } from '../../../../shared/domain/config-workspace'
 
 /**
  * The contract between the workspace (which decides what to send) and the installer (which stages,
@@ -39,15 +39,11 @@ export interface InstallRequest {
 /** What happened; the workspace adds the server and the snapshot id. */
 export type InstallOutcome = Omit<PushResult, 'server' | 'snapshot'>
 
-/** The server-side record of the last push, read after a reconnect (a link dropped mid-push). */
-export interface LastPushRecord {
-  id: string
-  startedAt: string
-  /** old: the server has the files as before the push; new: the push completed; running: still in progress. */
-  state: 'old' | 'new' | 'running'
-  paths: string[]
-  reason: string | null
-}
+/**
+ * The server-side record of the last push, read after a reconnect (a link dropped mid-push). state old:
+ * the server has the files as before the push; new: the push completed; running: still in progress.
+ */
+export type LastPushRecord = Omit<LastPushInfo, 'checkedAt'>
 
 export interface ConfigInstallerApi {
   install(serverId: string, req: InstallRequest): Promise<InstallOutcome>

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { ConfigOwner, Snapshot, SnapshotKind } from '../../../../shared/domain/config-workspace'
+import { ConfigOwner, LastPushInfo, Snapshot, SnapshotKind } from '../../../../shared/domain/config-workspace'
 import { AppError } from '../../../../shared/errors'
 import { writeFileAtomic } from '../../storage/atomic-write'
 import { ioError } from '../../storage/io-error'
@@ -44,16 +44,6 @@ export const FileState = z.object({
   localSecrets: z.array(z.string()).optional(),
 })
 export type FileState = z.infer<typeof FileState>
-
-export const LastPushInfo = z.object({
-  id: z.string(),
-  startedAt: z.string(),
-  state: z.enum(['old', 'new', 'running']),
-  paths: z.array(z.string()),
-  reason: z.string().nullable(),
-  checkedAt: z.string(),
-})
-export type LastPushInfo = z.infer<typeof LastPushInfo>
 
 export const WorkspaceState = z.object({
   version: z.literal(1),
