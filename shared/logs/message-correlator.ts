@@ -39,7 +39,14 @@ export interface MessageTimeline {
   size: number | null
   nrcpt: number | null
   recipients: RecipientState[]
-  events: TimelineEvent[]
+  /**
+   * The message's history, three slots per line (time, kind, program), flat: one array per message
+   * instead of an object per line, the time as ms after firstTime (a small integer, not a heap number;
+   * null when the line had none). Read it with timelineEvents().
+   */
+  events: (number | string | null)[]
+  /** the time events[] counts from */
+  eventsFrom: number
   /** events not kept because the message had more than the per-message limit */
   droppedEvents: number
   removed: boolean
@@ -145,7 +152,7 @@ export class MessageCorrelator {
       if (m.firstTime === null || line.time < m.firstTime) m.firstTime = line.time
       if (m.lastTime === null || line.time > m.lastTime) m.lastTime = line.time
     }
-    if (m.events.length < this.maxEvents) m.events.push({ time: line.time, kind: line.kind, program: line.program })
+    if (m.events.length < this.maxEvents * 3) m.events.push(line.time === null ? null : line.time - m.eventsFrom, line.kind, line.program)
     else m.droppedEvents++
     switch (line.kind) {
       case 'received':
@@ -217,6 +224,8 @@ export class MessageCorrelator {
 
   private finish(m: MessageTimeline): void {
     this.open.delete(m.queueId)
+    // kept a while for look-ups: without the slack of arrays that grew line by line
+    m.events = m.events.slice()
     if (this.maxFinished > 0 && this.finished.get(m.queueId) !== m) {
       const old = this.finishedRing[this.ringNext]
       if (old !== undefined && this.finished.get(old.queueId) === old) this.finished.delete(old.queueId)
@@ -268,16 +277,26 @@ export class MessageCorrelator {
 /**
  * A copy of s that does not keep its line alive. The parser's fields are substrings of the line, and
  * a substring (of 13 chars or more) holds on to the whole line: a kept timeline would keep every line
- * it took a field from. Joining makes a new flat string when sliced.
+ * it took a field from. Array#join builds a new flat string (shorter ones are copies already).
  */
 function own(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1)
+  return s.length < 13 ? s : [s.slice(0, 1), s.slice(1)].join('')
+}
+
+/** A timeline's history as events. */
+export function timelineEvents(m: MessageTimeline): TimelineEvent[] {
+  const out: TimelineEvent[] = []
+  for (let i = 0; i + 2 < m.events.length; i += 3) {
+    const dt = m.events[i] as number | null
+    out.push({ time: dt === null ? null : m.eventsFrom + dt, kind: m.events[i + 1] as LineKind, program: m.events[i + 2] as string | null })
+  }
+  return out
 }
 
 function newTimeline(queueId: string, time: number | null): MessageTimeline {
   return {
     queueId, firstTime: time, lastTime: time, clientHost: null, clientIp: null, saslMethod: null, saslUsername: null,
-    messageId: null, from: null, size: null, nrcpt: null, recipients: [], events: [], droppedEvents: 0, removed: false,
+    messageId: null, from: null, size: null, nrcpt: null, recipients: [], events: [], eventsFrom: time ?? 0, droppedEvents: 0, removed: false,
     expired: false, rejected: false, held: false, discarded: false, nextQueueId: null, notificationQueueId: null,
   }
 }

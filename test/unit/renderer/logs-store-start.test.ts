@@ -50,6 +50,22 @@ function install(): Bridge {
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0))
+
+/** What the test uses of the store. The module is loaded by a computed path: it is type-checked with the
+ * renderer (DOM) project, not with this Node one. */
+interface LogsStore {
+  start(id: string): Promise<void>
+  stop(): Promise<void>
+  readonly followId: string | null
+  readonly state: string
+  readonly total: number
+  readonly serverId: string | null
+}
+const STORE = '../../../renderer/src/stores/logs'
+async function logsStore(): Promise<LogsStore> {
+  const m = (await import(/* @vite-ignore */ STORE)) as { useLogsStore: () => LogsStore }
+  return m.useLogsStore()
+}
 const line = (seq: number) => toWireBatch([{ raw: `Nov 28 07:13:02 mx1 postfix/smtpd[1]: connect from a[192.0.2.${seq}]`, format: 'syslog', time: 1, host: 'mx1', program: 'postfix/smtpd', pid: 1, queueId: null, kind: 'connect', severity: 'info', message: `connect from a[192.0.2.${seq}]`, fields: {}, truncated: false, seq }])
 
 describe('logs store: start while a start is under way', () => {
@@ -60,8 +76,7 @@ describe('logs store: start while a start is under way', () => {
   })
 
   it('a second start for the same server joins the first: one follow, and its early events are not lost', async () => {
-    const { useLogsStore } = await import('../../../renderer/src/stores/logs')
-    const logs = useLogsStore()
+    const logs = await logsStore()
     const first = logs.start('vps')
     await tick()
     // the connection flipped (reconnecting -> connected): the view asks again
@@ -80,8 +95,7 @@ describe('logs store: start while a start is under way', () => {
   })
 
   it('a stop while starting stops the follow once its id comes (no follow left running)', async () => {
-    const { useLogsStore } = await import('../../../renderer/src/stores/logs')
-    const logs = useLogsStore()
+    const logs = await logsStore()
     const first = logs.start('vps')
     await tick()
     await logs.stop()
@@ -93,8 +107,7 @@ describe('logs store: start while a start is under way', () => {
   })
 
   it('switching servers while starting: the first follow is stopped, the second one is shown', async () => {
-    const { useLogsStore } = await import('../../../renderer/src/stores/logs')
-    const logs = useLogsStore()
+    const logs = await logsStore()
     const a = logs.start('vps-a')
     await tick()
     const b = logs.start('vps-b')
