@@ -1,11 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Allowlist } from '../../shared/domain/firewall'
-import { startOwnServer, type OwnServer } from './support/own-server'
-import { vpsServices, type VpsServices } from './support/vps-services'
+import { connectOwnServer, startOwnServer, type OwnServer } from './support/own-server'
 import { waitFor } from './support/vps-firewall'
 
 // firewalld for real, with the commit-confirmed apply, in a network namespace of this file's own (never
@@ -15,20 +10,7 @@ import { waitFor } from './support/vps-firewall'
 const PORT = 9993
 const FOREIGN = 'rule family="ipv4" source address="192.0.2.9" port port="2525" protocol="tcp" drop'
 let srv: OwnServer
-let listener: ChildProcess | undefined
 
-function reachable(from: string, host: string, port: number, ms = 1500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port, localAddress: from, timeout: ms })
-    const done = (ok: boolean) => {
-      s.destroy()
-      resolve(ok)
-    }
-    s.once('connect', () => done(true))
-    s.once('timeout', () => done(false))
-    s.once('error', () => done(false))
-  })
-}
 const fwc = (...a: string[]) => srv.run(['firewall-cmd', ...a])
 /** The permanent configuration, byte for byte (what a rollback must restore). */
 const permanent = () => srv.run(['sh', '-c', 'cd /etc/firewalld && find zones ipsets -type f | sort | while read -r f; do echo "== $f"; cat "$f"; done'])
@@ -44,23 +26,11 @@ beforeAll(async () => {
   fwc('--set-default-zone=trusted')
   fwc('--permanent', `--add-rich-rule=${FOREIGN}`)
   fwc('--reload')
-  listener = spawn('ip', ['netns', 'exec', srv.ns, 'python3', '-c', `import socket\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(('0.0.0.0', ${PORT}))\ns.listen(64)\nwhile True:\n    c, _ = s.accept()\n    c.close()\n`], { stdio: 'ignore' })
-  expect(await waitFor(() => reachable(srv.clients[0], srv.host, PORT, 300), 5000)).toBe(true)
+  await srv.listen(PORT)
 }, 120_000)
 afterAll(async () => {
-  listener?.kill('SIGKILL')
   await srv?.stop()
 })
-
-async function client(dataDir: string | undefined, from: string): Promise<VpsServices> {
-  if (dataDir) {
-    const file = join(dataDir, 'profiles.json')
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/"localAddress": "[^"]*"/, `"localAddress": "${from}"`))
-  }
-  const v = await vpsServices({ name: 'fwd', localAddress: from, profile: { host: srv.host }, ...(dataDir ? { dataDir } : {}) })
-  await v.services.connections.connect(v.profile.id, { acceptFingerprint: srv.fingerprint })
-  return v
-}
 
 describe('allowlist on firewalld (own namespace, private D-Bus)', () => {
   let dataDir = ''
@@ -68,8 +38,8 @@ describe('allowlist on firewalld (own namespace, private D-Bus)', () => {
   const [A, B] = [() => srv.clients[0], () => srv.clients[1]]
 
   it('from A: an ipset and rich rules (permanent, reloaded) allow A on the protected port; B cannot; the foreign rich rule stays', async () => {
-    expect(await reachable(B(), srv.host, PORT)).toBe(true)
-    const a = await client(undefined, A())
+    expect(await srv.reachable(B(), PORT)).toBe(true)
+    const a = await connectOwnServer(srv, { name: 'fwd', from: A() })
     dataDir = a.dataDir
     id = a.profile.id
     const list: Allowlist = { server: id, backend: 'firewalld', confirmTimeoutSec: 20, entries: [{ name: 'home', ipv4: A(), access: [`tcp/${PORT}`], home: true, history: [] }], blocked: [] }
@@ -86,9 +56,9 @@ describe('allowlist on firewalld (own namespace, private D-Bus)', () => {
     expect(r.message).toMatch(/permanent configuration/)
     expect(fwc('--ipset=postdesk-p9993-4', '--get-entries').trim()).toBe(A())
     expect(fwc('--list-rich-rules')).toContain(`rule priority="-32700" family="ipv4" source ipset="postdesk-p9993-4" port port="${PORT}" protocol="tcp" accept`)
-    expect(await reachable(A(), srv.host, PORT)).toBe(true)
-    expect(await reachable(B(), srv.host, PORT)).toBe(false)
-    expect(await reachable(B(), srv.host, 22)).toBe(true)
+    expect(await srv.reachable(A(), PORT)).toBe(true)
+    expect(await srv.reachable(B(), PORT)).toBe(false)
+    expect(await srv.reachable(B(), 22)).toBe(true)
     expect(foreignRich()).toEqual([FOREIGN])
     expect(srv.run(['ls', '/var/lib/postdesk/firewall']).trim()).toBe('')
     expect((await a.services.firewall.status(id)).rulesNow.sort()).toEqual([...r.preview.after].sort())
@@ -97,20 +67,20 @@ describe('allowlist on firewalld (own namespace, private D-Bus)', () => {
   })
 
   it('switched to B: refresh swaps the ipset entry; B connects, A cannot', async () => {
-    const b = await client(dataDir, B())
+    const b = await connectOwnServer(srv, { name: 'fwd', from: B(), dataDir })
     const r = await b.services.firewall.refresh(id, { confirmTimeoutSec: 20 })
     expect(r.outcome, r.message).toBe('confirmed')
     expect(r.confirmedFrom).toBe(B())
     expect(r.preview.removed).toEqual([`ipset postdesk-p9993-4 ${A()}`])
     expect(r.preview.added).toEqual([`ipset postdesk-p9993-4 ${B()}`])
-    expect(await reachable(B(), srv.host, PORT)).toBe(true)
-    expect(await reachable(A(), srv.host, PORT)).toBe(false)
+    expect(await srv.reachable(B(), PORT)).toBe(true)
+    expect(await srv.reachable(A(), PORT)).toBe(false)
     expect(foreignRich()).toEqual([FOREIGN])
     await b.services.connections.closeAll()
   })
 
   it('lockout: blocking its own address is rolled back by the server (permanent config restored, reloaded), with no client action', async () => {
-    const b = await client(dataDir, B())
+    const b = await connectOwnServer(srv, { name: 'fwd', from: B(), dataDir })
     const before = permanent()
     const t0 = Date.now()
     const r = await b.services.firewall.block(id, B(), { allowSelfBlock: true, confirmTimeoutSec: 10 })
@@ -119,21 +89,21 @@ describe('allowlist on firewalld (own namespace, private D-Bus)', () => {
     expect(Date.now() - t0).toBeLessThan(60_000)
     expect(permanent()).toBe(before)
     expect(fwc('--get-ipsets').split(/\s+/).filter(Boolean)).toEqual(['postdesk-p9993-4'])
-    expect(await reachable(B(), srv.host, 22)).toBe(true)
-    expect(await reachable(B(), srv.host, PORT)).toBe(true)
-    expect(await reachable(A(), srv.host, PORT)).toBe(false)
+    expect(await srv.reachable(B(), 22)).toBe(true)
+    expect(await srv.reachable(B(), PORT)).toBe(true)
+    expect(await srv.reachable(A(), PORT)).toBe(false)
     await b.services.connections.closeAll()
   })
 
   it('back to no entries: the rich rules and the postdesk ipset go; the foreign rule stays', async () => {
-    const b = await client(dataDir, B())
+    const b = await connectOwnServer(srv, { name: 'fwd', from: B(), dataDir })
     const al = await b.services.firewall.get(id)
     const r = await b.services.firewall.apply(id, { ...al, entries: [] })
     expect(r.outcome, r.message).toBe('confirmed')
     expect(fwc('--permanent', '--get-ipsets').trim()).toBe('')
     expect(foreignRich()).toEqual([FOREIGN])
     expect(fwc('--permanent', '--list-rich-rules').trim()).toBe(FOREIGN)
-    expect(await reachable(A(), srv.host, PORT)).toBe(true)
+    expect(await srv.reachable(A(), PORT)).toBe(true)
     await b.services.connections.closeAll()
   })
 })

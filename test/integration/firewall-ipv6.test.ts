@@ -1,10 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Allowlist } from '../../shared/domain/firewall'
-import { startOwnServer, type OwnServer } from './support/own-server'
-import { vpsServices } from './support/vps-services'
-import { waitFor } from './support/vps-firewall'
+import { connectOwnServer, startOwnServer, type OwnServer } from './support/own-server'
 
 // IPv6 for real: the app connects to the server over IPv6, the home entry follows the IPv6 address the
 // server sees, and ip6tables / nft rules are proven by IPv6 connections accepted and refused. In a
@@ -12,28 +8,12 @@ import { waitFor } from './support/vps-firewall'
 // and at spool, so no transaction of this server is visible to anyone else.
 const PORT = 9993
 let srv: OwnServer
-let listener: ChildProcess | undefined
-
-function reachable(from: string, host: string, port: number, ms = 1500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port, localAddress: from, timeout: ms })
-    const done = (ok: boolean) => {
-      s.destroy()
-      resolve(ok)
-    }
-    s.once('connect', () => done(true))
-    s.once('timeout', () => done(false))
-    s.once('error', () => done(false))
-  })
-}
 
 beforeAll(async () => {
   srv = await startOwnServer({ name: 'v6', octet: 92, privateDirs: ['/var/lib/postdesk', '/var/spool/cron/atjobs'] })
-  listener = spawn('ip', ['netns', 'exec', srv.ns, 'python3', '-c', `import socket\ns=socket.socket(socket.AF_INET6)\ns.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(('::', ${PORT}))\ns.listen(64)\nwhile True:\n    c, _ = s.accept()\n    c.close()\n`], { stdio: 'ignore' })
-  expect(await waitFor(() => reachable(srv.clients6[0], srv.host6, PORT, 300), 5000)).toBe(true)
+  await srv.listen(PORT, { dualStack: true })
 })
 afterAll(async () => {
-  listener?.kill('SIGKILL')
   await srv?.stop()
 })
 
@@ -42,9 +22,8 @@ for (const backend of ['iptables', 'nftables'] as const) {
     it('refresh over IPv6: the home entry takes the IPv6 address the server sees; A6 connects, B6 cannot; blocking B6 cuts it', async () => {
       const [A6, B6] = srv.clients6
       const [A4] = srv.clients
-      const v = await vpsServices({ name: `v6-${backend}`, localAddress: A6, profile: { host: srv.host6 } })
+      const v = await connectOwnServer(srv, { name: `v6-${backend}`, from: A6 })
       const id = v.profile.id
-      await v.services.connections.connect(id, { acceptFingerprint: srv.fingerprint })
       const list: Allowlist = { server: id, backend, persistPath: null, confirmTimeoutSec: 15, entries: [{ name: 'home', ipv6: B6, access: [`tcp/${PORT}`], home: true, history: [] }], blocked: [] }
       await v.services.firewall.save(id, list)
       const st = await v.services.firewall.status(id)
@@ -59,24 +38,24 @@ for (const backend of ['iptables', 'nftables'] as const) {
       expect(r.preview.after.join('\n')).not.toContain(B6)
       if (backend === 'iptables') expect(srv.run(['ip6tables-save', '-t', 'filter'])).toContain(`-A POSTDESK-INPUT -s ${A6}/128 -p tcp -m tcp --dport ${PORT} -j ACCEPT`)
       else expect(srv.run(['nft', 'list', 'table', 'inet', 'postdesk'])).toContain(A6)
-      expect(await reachable(A6, srv.host6, PORT)).toBe(true)
-      expect(await reachable(B6, srv.host6, PORT)).toBe(false)
+      expect(await srv.reachable(A6, PORT)).toBe(true)
+      expect(await srv.reachable(B6, PORT)).toBe(false)
       // No IPv4 address in the entry: the port is closed to IPv4 too; SSH stays open to everyone.
-      expect(await reachable(A4, srv.host, PORT)).toBe(false)
-      expect(await reachable(B6, srv.host6, 22)).toBe(true)
+      expect(await srv.reachable(A4, PORT)).toBe(false)
+      expect(await srv.reachable(B6, 22)).toBe(true)
       expect((await v.services.firewall.get(id)).entries[0]).toMatchObject({ ipv6: A6, history: [{ address: B6 }] })
 
       const b = await v.services.firewall.block(id, B6, { reason: 'test', confirmTimeoutSec: 15 })
       expect(b.outcome, b.message).toBe('confirmed')
-      expect(await reachable(B6, srv.host6, 22)).toBe(false)
-      expect(await reachable(A6, srv.host6, 22)).toBe(true)
-      expect(await reachable(A6, srv.host6, PORT)).toBe(true)
+      expect(await srv.reachable(B6, 22)).toBe(false)
+      expect(await srv.reachable(A6, 22)).toBe(true)
+      expect(await srv.reachable(A6, PORT)).toBe(true)
 
       // Back to nothing owned: the owned chain/table is emptied (the namespace goes at the end anyway).
       const c = await v.services.firewall.apply(id, { ...list, entries: [], blocked: [] })
       expect(c.outcome, c.message).toBe('confirmed')
-      expect(await reachable(B6, srv.host6, 22)).toBe(true)
-      expect(await reachable(B6, srv.host6, PORT)).toBe(true)
+      expect(await srv.reachable(B6, 22)).toBe(true)
+      expect(await srv.reachable(B6, PORT)).toBe(true)
       await v.services.connections.closeAll()
     })
   })

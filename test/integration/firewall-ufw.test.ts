@@ -1,32 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Allowlist } from '../../shared/domain/firewall'
-import { startOwnServer, type OwnServer } from './support/own-server'
-import { vpsServices, type VpsServices } from './support/vps-services'
-import { waitFor } from './support/vps-firewall'
+import { connectOwnServer, startOwnServer, type OwnServer } from './support/own-server'
 
 // ufw for real, with the commit-confirmed apply, in a network namespace of this file's own (never the
 // test VPS's `pdvps`): its own sshd, and private copies of /etc/ufw, /var/lib/postdesk and at's spool,
 // so ufw's state, Postdesk's transactions and the rollback's at job exist only inside this server.
 const PORT = 9993
 let srv: OwnServer
-let listener: ChildProcess | undefined
 
-function reachable(from: string, host: string, port: number, ms = 1500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port, localAddress: from, timeout: ms })
-    const done = (ok: boolean) => {
-      s.destroy()
-      resolve(ok)
-    }
-    s.once('connect', () => done(true))
-    s.once('timeout', () => done(false))
-    s.once('error', () => done(false))
-  })
-}
 const userRules = () => srv.run(['sh', '-c', 'cat /etc/ufw/user.rules /etc/ufw/user6.rules'])
 const showAdded = () => srv.run(['ufw', 'show', 'added'])
 const foreignLines = () => showAdded().split('\n').filter((l) => l.startsWith('ufw ') && !l.endsWith("comment 'postdesk'"))
@@ -37,23 +18,11 @@ beforeAll(async () => {
   srv.run(['ufw', 'default', 'allow', 'incoming'])
   srv.run(['ufw', '--force', 'enable'])
   srv.run(['ufw', 'allow', '2525/tcp'])
-  listener = spawn('ip', ['netns', 'exec', srv.ns, 'python3', '-c', `import socket\ns=socket.socket(socket.AF_INET6)\ns.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(('::', ${PORT}))\ns.listen(64)\nwhile True:\n    c, _ = s.accept()\n    c.close()\n`], { stdio: 'ignore' })
-  expect(await waitFor(() => reachable(srv.clients[0], srv.host, PORT, 300), 5000)).toBe(true)
+  await srv.listen(PORT, { dualStack: true })
 })
 afterAll(async () => {
-  listener?.kill('SIGKILL')
   await srv?.stop()
 })
-
-async function client(dataDir: string | undefined, from: string): Promise<VpsServices> {
-  if (dataDir) {
-    const file = join(dataDir, 'profiles.json')
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/"localAddress": "[^"]*"/, `"localAddress": "${from}"`))
-  }
-  const v = await vpsServices({ name: 'ufw', localAddress: from, profile: { host: srv.host }, ...(dataDir ? { dataDir } : {}) })
-  await v.services.connections.connect(v.profile.id, { acceptFingerprint: srv.fingerprint })
-  return v
-}
 
 function allowlist(server: string): Allowlist {
   return { server, backend: 'ufw', confirmTimeoutSec: 15, entries: [{ name: 'home', ipv4: srv.clients[0], access: [`tcp/${PORT}`], home: true, history: [] }], blocked: [] }
@@ -67,7 +36,7 @@ describe('allowlist on ufw (own namespace)', () => {
   it('from A: ufw rules with the postdesk comment allow A on the protected port; B cannot; SSH and the foreign rule untouched', async () => {
     const foreign = foreignLines()
     expect(foreign).toEqual(['ufw allow 2525/tcp'])
-    const a = await client(undefined, A())
+    const a = await connectOwnServer(srv, { name: 'ufw', from: A() })
     dataDir = a.dataDir
     id = a.profile.id
     await a.services.firewall.save(id, allowlist(id))
@@ -86,10 +55,10 @@ describe('allowlist on ufw (own namespace)', () => {
     expect(r.notes).toEqual([{ code: 'confirmed-from', params: { address: A() } }, { code: 'persist-ufw', params: {} }])
     expect(showAdded()).toContain(`ufw allow from ${A()} to any port ${PORT} proto tcp comment 'postdesk'`)
     expect(showAdded()).toContain(`ufw deny ${PORT}/tcp comment 'postdesk'`)
-    expect(await reachable(A(), srv.host, PORT)).toBe(true)
-    expect(await reachable(B(), srv.host, PORT)).toBe(false)
-    expect(await reachable(A(), srv.host, 22)).toBe(true)
-    expect(await reachable(B(), srv.host, 22)).toBe(true)
+    expect(await srv.reachable(A(), PORT)).toBe(true)
+    expect(await srv.reachable(B(), PORT)).toBe(false)
+    expect(await srv.reachable(A(), 22)).toBe(true)
+    expect(await srv.reachable(B(), 22)).toBe(true)
     expect(foreignLines()).toEqual(foreign)
     expect(srv.run(['ls', '/var/lib/postdesk/firewall']).trim()).toBe('')
     expect((await a.services.firewall.status(id)).rulesNow).toEqual(r.preview.after)
@@ -98,15 +67,15 @@ describe('allowlist on ufw (own namespace)', () => {
   })
 
   it('switched to B: refresh replaces the allow rule; B connects, A cannot; the dashboard tile follows', async () => {
-    const b = await client(dataDir, B())
+    const b = await connectOwnServer(srv, { name: 'ufw', from: B(), dataDir })
     expect((await b.services.firewall.homeTile(id)).state).toBe('changed')
     const r = await b.services.firewall.refresh(id, { confirmTimeoutSec: 15 })
     expect(r.outcome, r.message).toBe('confirmed')
     expect(r.confirmedFrom).toBe(B())
     expect(r.preview.removed).toEqual([`ufw allow from ${A()} to any port ${PORT} proto tcp comment 'postdesk'`])
     expect(r.preview.added).toEqual([`ufw allow from ${B()} to any port ${PORT} proto tcp comment 'postdesk'`])
-    expect(await reachable(B(), srv.host, PORT)).toBe(true)
-    expect(await reachable(A(), srv.host, PORT)).toBe(false)
+    expect(await srv.reachable(B(), PORT)).toBe(true)
+    expect(await srv.reachable(A(), PORT)).toBe(false)
     // The allow is above the deny (ufw takes the first match).
     const numbered = srv.run(['ufw', 'status', 'numbered'])
     expect(numbered.indexOf(`ALLOW IN    ${B()}`)).toBeLessThan(numbered.indexOf('DENY IN'))
@@ -115,7 +84,7 @@ describe('allowlist on ufw (own namespace)', () => {
   })
 
   it('lockout: blocking its own address is rolled back by the server (user.rules restored, ufw reloaded), with no client action', async () => {
-    const b = await client(dataDir, B())
+    const b = await connectOwnServer(srv, { name: 'ufw', from: B(), dataDir })
     const before = userRules()
     const shown = showAdded()
     const t0 = Date.now()
@@ -127,9 +96,9 @@ describe('allowlist on ufw (own namespace)', () => {
     expect(Date.now() - t0).toBeLessThan(40_000)
     expect(userRules()).toBe(before)
     expect(showAdded()).toBe(shown)
-    expect(await reachable(B(), srv.host, 22)).toBe(true)
-    expect(await reachable(B(), srv.host, PORT)).toBe(true)
-    expect(await reachable(A(), srv.host, PORT)).toBe(false)
+    expect(await srv.reachable(B(), 22)).toBe(true)
+    expect(await srv.reachable(B(), PORT)).toBe(true)
+    expect(await srv.reachable(A(), PORT)).toBe(false)
     expect((await b.services.firewall.get(id)).blocked).toEqual([])
     await b.services.connections.closeAll()
   })
@@ -137,7 +106,7 @@ describe('allowlist on ufw (own namespace)', () => {
   it('refuses an inactive ufw (its rules would not be enforced) and changes nothing', async () => {
     srv.run(['ufw', 'disable'])
     try {
-      const b = await client(dataDir, B())
+      const b = await connectOwnServer(srv, { name: 'ufw', from: B(), dataDir })
       const before = userRules()
       const al = await b.services.firewall.get(id)
       await expect(b.services.firewall.apply(id, { ...al, entries: [{ ...al.entries[0]!, ipv4: A() }] })).rejects.toMatchObject({ code: 'unsupported', detail: { reason: 'ufw-inactive' } })

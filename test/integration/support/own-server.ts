@@ -1,9 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { isIPv6 } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sha256Fingerprint } from '../../../electron/services/ssh/fingerprint'
-import { isReachable, loadConnection } from './vps'
+import { awaitSshd, killSshd, writeSshdConfig } from './extra-sshd'
+import { isReachable } from './vps'
+import { waitFor } from './vps-firewall'
+import { vpsServices, type VpsServices } from './vps-services'
 
 /**
  * A throw-away "server" for firewall tests that must not touch the test VPS's namespace: a network
@@ -27,6 +30,13 @@ export interface OwnServer {
   tryRun(argv: string[], input?: string): string | undefined
   /** Starts a long-running process inside the server (killed by stop() at the latest). */
   spawn(argv: string[]): ChildProcess
+  /** Whether a TCP connection from the client address `from` to the server (host or host6, by from's family) is accepted within `ms`. */
+  reachable(from: string, port: number, ms?: number): Promise<boolean>
+  /**
+   * Starts a TCP listener on `port` in the server that accepts and closes (the port a firewall test
+   * protects), IPv4 only or dual-stack; resolves once clients[0] (and clients6[0] if dual-stack) reach it.
+   */
+  listen(port: number, o?: { dualStack?: boolean }): Promise<void>
   /** Stops sshd and its sessions, removes the namespace, the veth pair and the private copies. */
   stop(): Promise<void>
 }
@@ -34,7 +44,6 @@ export interface OwnServer {
 let seq = 0
 
 export async function startOwnServer(o: { name: string; octet: number; privateDirs?: string[]; extraMounts?: string[] }): Promise<OwnServer> {
-  const conn = loadConnection()
   const ns = `pd${o.name}${process.pid % 10000}${seq++}`.slice(0, 15)
   const hostIf = `vh${ns}`.slice(0, 15)
   const nsIf = `vn${ns}`.slice(0, 15)
@@ -45,17 +54,11 @@ export async function startOwnServer(o: { name: string; octet: number; privateDi
   const inNs = (...a: string[]) => execFileSync('ip', ['netns', 'exec', ns, ...a], { stdio: 'pipe' })
   const dir = mkdtempSync(join(tmpdir(), `postdesk-${o.name}-`))
   let child: ChildProcess | undefined
+  let fingerprint: string | undefined
   const daemons: ChildProcess[] = []
   const teardown = () => {
     for (const d of daemons) d.kill('SIGKILL')
-    if (child?.pid !== undefined) {
-      try {
-        execFileSync('pkill', ['-KILL', '-P', String(child.pid)])
-      } catch {
-        /* no sessions */
-      }
-      child.kill('SIGKILL')
-    }
+    if (child) killSshd(child)
     try {
       ip('netns', 'del', ns)
     } catch {
@@ -92,56 +95,37 @@ export async function startOwnServer(o: { name: string; octet: number; privateDi
       }
       mounts.push(`mount --bind '${copy}' '${d}'`)
     }
-    const hostKey = join(dir, 'ssh_host_ed25519_key')
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey])
-    const config = join(dir, 'sshd_config')
-    writeFileSync(
-      config,
-      [
-        'Port 22',
-        'ListenAddress 0.0.0.0',
-        'ListenAddress ::',
-        `HostKey ${hostKey}`,
-        `PidFile ${join(dir, 'sshd.pid')}`,
-        'PermitRootLogin prohibit-password',
-        'PubkeyAuthentication yes',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        `AuthorizedKeysFile .ssh/authorized_keys ${join(conn.keyPath, '../authorized_keys')}`,
-        'StrictModes no',
-        'UsePAM yes',
-        'PrintMotd no',
-        'Subsystem sftp /usr/lib/openssh/sftp-server',
-        '',
-      ].join('\n'),
-    )
+    const sshd = writeSshdConfig(dir, { port: 22, listen: ['0.0.0.0', '::'] })
+    fingerprint = sshd.fingerprint
     // ip netns exec -> unshare -> sh -> sshd all exec in place: the child's pid is sshd's.
-    const script = ['set -e', ...mounts, ...(o.extraMounts ?? []), `exec /usr/sbin/sshd -D -e -f '${config}'`].join('\n')
+    const script = ['set -e', ...mounts, ...(o.extraMounts ?? []), `exec /usr/sbin/sshd -D -e -f '${sshd.config}'`].join('\n')
     child = spawn('ip', ['netns', 'exec', ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'] })
-    let log = ''
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d))
-    const started = Date.now()
-    while (!(await isReachable(server.host, 22, 500))) {
-      if (child.exitCode !== null || Date.now() - started > 10_000) throw new Error(`the sshd of ${ns} did not start: ${log}`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    await awaitSshd(child, server.host, 22, `the sshd of ${ns}`)
   } catch (e) {
     teardown()
     throw e
   }
   const pid = String(child.pid)
-  const blob = Buffer.from(readFileSync(join(dir, 'ssh_host_ed25519_key.pub'), 'utf8').split(/\s+/)[1] ?? '', 'base64')
   const run = (argv: string[], input?: string) => execFileSync('nsenter', ['-t', pid, '-m', '-n', '--', ...argv], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...(input !== undefined ? { input } : {}) })
+  const spawnIn = (argv: string[]) => {
+    const d = spawn('nsenter', ['-t', pid, '-m', '-n', '--', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] })
+    daemons.push(d)
+    return d
+  }
+  const reachable = (from: string, port: number, ms = 1500) => isReachable(isIPv6(from) ? server.host6 : server.host, port, ms, from)
   return {
     ns,
     ...server,
     port: 22,
-    fingerprint: sha256Fingerprint(blob),
+    fingerprint,
     run,
-    spawn(argv) {
-      const d = spawn('nsenter', ['-t', pid, '-m', '-n', '--', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] })
-      daemons.push(d)
-      return d
+    spawn: spawnIn,
+    reachable,
+    async listen(port, lo = {}) {
+      const socket = lo.dualStack ? 's=socket.socket(socket.AF_INET6)\ns.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)' : 's=socket.socket()'
+      spawnIn(['python3', '-c', `import socket\n${socket}\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(('${lo.dualStack ? '::' : '0.0.0.0'}', ${port}))\ns.listen(64)\nwhile True:\n    c, _ = s.accept()\n    c.close()\n`])
+      for (const from of lo.dualStack ? [server.clients[0], server.clients6[0]] : [server.clients[0]])
+        if (!(await waitFor(() => reachable(from, port, 300), 5000))) throw new Error(`the listener on port ${port} of ${ns} is not reachable from ${from}`)
     },
     tryRun(argv, input) {
       try {
@@ -156,4 +140,19 @@ export async function startOwnServer(o: { name: string; octet: number; privateDi
       if (c && c.exitCode === null) await new Promise((r) => c.once('exit', r))
     },
   }
+}
+
+/**
+ * Real services with a profile for `srv` (its host or host6, by the family of `from`), bound to the
+ * client address `from`, connected with the server's host key accepted. With `dataDir` (an earlier
+ * client's), its stored profile is reused with its local address switched to `from`.
+ */
+export async function connectOwnServer(srv: OwnServer, o: { name: string; from: string; dataDir?: string }): Promise<VpsServices> {
+  if (o.dataDir) {
+    const file = join(o.dataDir, 'profiles.json')
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/"localAddress": "[^"]*"/, `"localAddress": "${o.from}"`))
+  }
+  const v = await vpsServices({ name: o.name, localAddress: o.from, profile: { host: isIPv6(o.from) ? srv.host6 : srv.host }, ...(o.dataDir ? { dataDir: o.dataDir } : {}) })
+  await v.services.connections.connect(v.profile.id, { acceptFingerprint: srv.fingerprint })
+  return v
 }

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
-import { connect } from 'node:net'
-import { loadConnection } from './vps'
+import { isReachable, loadConnection } from './vps'
 
 // Firewall helpers for the test server's namespace. SAFETY: other test files connect from the first host
 // address over SSH; nothing here ever blocks it or port 22 for it, and cleanup removes only what Postdesk
@@ -25,16 +24,7 @@ export function nsTry(argv: string[], input?: string): string | undefined {
 
 /** Whether a TCP connection from `localAddress` to the server's port is accepted within `ms`. */
 export function reachableFrom(localAddress: string, port: number, ms = 1500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: conn.host, port, localAddress, timeout: ms })
-    const done = (ok: boolean) => {
-      s.destroy()
-      resolve(ok)
-    }
-    s.once('connect', () => done(true))
-    s.once('timeout', () => done(false))
-    s.once('error', () => done(false))
-  })
+  return isReachable(conn.host, port, ms, localAddress)
 }
 
 /** Removes everything Postdesk owns in the namespace (never a foreign rule). Safe to call twice. */

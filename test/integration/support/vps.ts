@@ -31,10 +31,10 @@ export function loadConnection(file = CONNECTION_FILE): VpsConnection {
   return parsed.data
 }
 
-/** Whether something accepts TCP connections on host:port within `ms`. */
-export function isReachable(host: string, port: number, ms = 3000): Promise<boolean> {
+/** Whether something accepts TCP connections on host:port within `ms` (from `localAddress` if given). */
+export function isReachable(host: string, port: number, ms = 3000, localAddress?: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect({ host, port, timeout: ms })
+    const s = connect({ host, port, timeout: ms, ...(localAddress ? { localAddress } : {}) })
     const done = (ok: boolean) => {
       s.destroy()
       resolve(ok)
