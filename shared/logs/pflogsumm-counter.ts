@@ -31,7 +31,34 @@ export interface PflogsummOptions {
   syslogName?: string
   /** Latin-1 decoder for the few slices kept (Node: Buffer's latin1Slice; default: a portable one). */
   decode?: ByteDecoder
+  /**
+   * Count a later part of a log, whose lines start after a line boundary: what pflogsumm keeps per
+   * queue id from the lines before is unknown here, so every use of it is recorded in order
+   * (exportTail) and replayed by the counter of the lines before (mergeTail).
+   */
+  tail?: boolean
 }
+
+/** What a tail counter (PflogsummOptions.tail) hands to the counter of the lines before it. */
+export interface PflogsummTail {
+  /** the additive counts, in TAIL_COUNTS order */
+  counts: number[]
+  senders: string[]
+  sendingDomains: string[]
+  recipients: string[]
+  recipientDomains: string[]
+  /** the queue ids seen, by their local id: bytes keys[keyOff[i], keyOff[i] + keyLen[i]) */
+  keys: Uint8Array
+  keyOff: Int32Array
+  keyLen: Int32Array
+  /** the queue id events in order: pairs (QidEvent, local id); strs and nums hold their values in order */
+  ops: Int32Array
+  strs: (string | undefined)[]
+  nums: Float64Array
+}
+
+/** A queue id event of a tail counter: pflogsumm's per-qid bookkeeping, replayed by mergeTail. */
+const enum QidEvent { Whence, FromSize, FromSizeZero, Sent, Deferred }
 
 type RejectType = 'reject' | 'reject_warning' | 'hold' | 'discard'
 
@@ -251,6 +278,8 @@ export class PflogsummCounter {
    * Never forgotten, as in pflogsumm: its memory grows with the number of queue ids.
    */
   private readonly qids = new QidTable()
+  /** a tail counter's queue id events (null: applied at once) */
+  private readonly log: QidEventLog | null
   private cmd: Cmd = Cmd.Other
   /** the queue id token of the last matched line: b[qidStart, qidEnd) */
   private qidStart = 0
@@ -268,6 +297,7 @@ export class PflogsummCounter {
     this.prefixes = name === 'postfix' ? [W.postfix] : [W.postfix, utf8.encode(name)]
     this.onlyPostfix = name === 'postfix'
     this.decode = opts.decode ?? decodeLatin1
+    this.log = opts.tail === true ? new QidEventLog() : null
   }
 
   /** One log line, bytes [start, end) of b (without its newline), as pflogsumm reads it. */
@@ -413,7 +443,7 @@ export class PflogsummCounter {
     } else if (cmd === Cmd.Smtpd || cmd === Cmd.Postscreen) {
       if (this.smtpdClient(b, r, e)) {
         this.received++
-        this.qids.whence[this.qidOf(b)] = gimmeDomain(this.decode(b, this.clientStart, this.clientEnd))
+        this.setWhence(this.qidOf(b), gimmeDomain(this.decode(b, this.clientStart, this.clientEnd)))
       } else {
         const t = this.smtpdAction(b, r, e)
         if (t !== null) this.countReject(t)
@@ -421,7 +451,7 @@ export class PflogsummCounter {
     } else if (!this.fromSize(b, r, e) && !this.toLine(b, r, e)) {
       if (cmd === Cmd.Pickup && (this.first[N.Sender]! >= 0 || this.first[N.Uid]! >= 0)) {
         this.received++
-        this.qids.whence[this.qidOf(b)] = 'pickup'
+        this.setWhence(this.qidOf(b), 'pickup')
       }
     }
   }
@@ -450,6 +480,113 @@ export class PflogsummCounter {
   /** The state id of the queue id token b[qidStart, qidEnd) (created when `create`), or -1. */
   private qidOf(b: Uint8Array, create = true): number {
     return this.qids.id(b, this.qidStart, this.qidEnd, create)
+  }
+
+  private setWhence(id: number, whence: string | undefined): void {
+    if (this.log !== null) this.log.add(QidEvent.Whence, id, whence, 0)
+    else this.qids.whence[id] = whence
+  }
+
+  /** A from=<addr>, size= line of queue id `id` (zero: the size string is "0"). */
+  private applyFromSize(id: number, addr: string, size: number, zero: boolean): void {
+    const q = this.qids
+    if ((q.flags[id]! & SIZE_TRUE) !== 0) return // avoid double-counting
+    q.size[id] = size
+    if (zero) q.flags[id]! &= ~SIZE_TRUE
+    else q.flags[id]! |= SIZE_TRUE
+    const whence = q.whence[id]
+    if (perlTrue(whence)) {
+      const at = addr.indexOf('@')
+      const dom = at >= 1 && at + 1 < addr.length ? addr.slice(at + 1) : whence === 'pickup' ? addr : whence
+      this.sendingDomains.add(dom)
+      this.senders.add(addr)
+      this.bytesReceived += size
+      q.whence[id] = undefined
+    }
+  }
+
+  /** A status=sent line of queue id `id` (-1: a queue id never seen). */
+  private applySent(id: number): void {
+    if (id >= 0 && (this.qids.flags[id]! & SIZE_TRUE) !== 0) this.bytesDelivered += this.qids.size[id]!
+  }
+
+  private applyDeferred(id: number): void {
+    if ((this.qids.flags[id]! & DEFERRED) === 0) {
+      this.qids.flags[id]! |= DEFERRED
+      this.deferred++
+    }
+  }
+
+  /** A tail counter's part (PflogsummOptions.tail), for the counter of the lines just before it. */
+  exportTail(): PflogsummTail {
+    if (this.log === null) throw new Error('exportTail: not a tail counter')
+    const q = this.qids
+    return {
+      counts: [this.received, this.delivered, this.forwarded, this.deferred, this.deferrals, this.bounced, this.rejected, this.warned, this.held, this.discarded, this.bytesReceived, this.bytesDelivered, this.lines, this.postfixLines],
+      senders: [...this.senders],
+      sendingDomains: [...this.sendingDomains],
+      recipients: [...this.recipients],
+      recipientDomains: [...this.recipientDomains],
+      ...q.keysOut(),
+      ...this.log.out(),
+    }
+  }
+
+  /**
+   * Counts the lines of `tail` (exported by a tail counter over the lines right after this counter's)
+   * as if this counter had read them: its counts are added, its sets joined, and its queue id events
+   * replayed in order against this counter's per-qid state.
+   */
+  mergeTail(tail: PflogsummTail): void {
+    if (this.log !== null) throw new Error('mergeTail: a tail counter cannot take another part')
+    const c = tail.counts
+    this.received += c[0]!
+    this.delivered += c[1]!
+    this.forwarded += c[2]!
+    this.deferred += c[3]!
+    this.deferrals += c[4]!
+    this.bounced += c[5]!
+    this.rejected += c[6]!
+    this.warned += c[7]!
+    this.held += c[8]!
+    this.discarded += c[9]!
+    this.bytesReceived += c[10]!
+    this.bytesDelivered += c[11]!
+    this.lines += c[12]!
+    this.postfixLines += c[13]!
+    for (const v of tail.senders) this.senders.add(v)
+    for (const v of tail.sendingDomains) this.sendingDomains.add(v)
+    for (const v of tail.recipients) this.recipients.add(v)
+    for (const v of tail.recipientDomains) this.recipientDomains.add(v)
+    const local = new Int32Array(tail.keyLen.length).fill(-1)
+    const { ops, strs, nums, keys, keyOff, keyLen } = tail
+    let si = 0
+    let ni = 0
+    for (let i = 0; i < ops.length; i += 2) {
+      const ev = ops[i]! as QidEvent
+      const l = ops[i + 1]!
+      let id = local[l]!
+      if (id < 0) {
+        // a status=sent line looks a queue id up without creating it
+        id = this.qids.id(keys, keyOff[l]!, keyOff[l]! + keyLen[l]!, ev !== QidEvent.Sent)
+        local[l] = id
+      }
+      switch (ev) {
+        case QidEvent.Whence:
+          this.qids.whence[id] = strs[si++]
+          break
+        case QidEvent.FromSize:
+        case QidEvent.FromSizeZero:
+          this.applyFromSize(id, strs[si++]!, nums[ni++]!, ev === QidEvent.FromSizeZero)
+          break
+        case QidEvent.Sent:
+          this.applySent(id)
+          break
+        case QidEvent.Deferred:
+          this.applyDeferred(id)
+          break
+      }
+    }
   }
 
   private countReject(t: RejectType): void {
@@ -538,24 +675,14 @@ export class PflogsummCounter {
       if (has(b, e, g + 1, W.commaSize) && isDigit(at(b, e, g + 8))) {
         let k = g + 9
         while (k < e && isDigit(b[k]!)) k++
-        const q = this.qids
         const id = this.qidOf(b)
-        if ((q.flags[id]! & SIZE_TRUE) !== 0) return true // avoid double-counting
+        if (this.log === null && (this.qids.flags[id]! & SIZE_TRUE) !== 0) return true // avoid double-counting
         let addr = this.decode(b, i + 6, g)
         addr = addr === '' ? 'from=<>' : lowerFromAt(addr)
         const size = digitsValue(b, g + 8, k, this.decode)
-        q.size[id] = size
-        if (k === g + 9 && b[g + 8] === 48) q.flags[id]! &= ~SIZE_TRUE
-        else q.flags[id]! |= SIZE_TRUE
-        const whence = q.whence[id]
-        if (perlTrue(whence)) {
-          const at = addr.indexOf('@')
-          const dom = at >= 1 && at + 1 < addr.length ? addr.slice(at + 1) : whence === 'pickup' ? addr : whence
-          this.sendingDomains.add(dom)
-          this.senders.add(addr)
-          this.bytesReceived += size
-          q.whence[id] = undefined
-        }
+        const zero = k === g + 9 && b[g + 8] === 48
+        if (this.log !== null) this.log.add(zero ? QidEvent.FromSizeZero : QidEvent.FromSize, id, addr, size)
+        else this.applyFromSize(id, addr, size, zero)
         return true
       }
       i = this.search(N.From, b, e, g + 1)
@@ -599,15 +726,12 @@ export class PflogsummCounter {
       this.recipientDomains.add(at >= 1 ? addr.slice(at + 1) : addr)
       this.recipients.add(addr)
       this.delivered++
-      const id = this.qidOf(b, false)
-      if (id >= 0 && (this.qids.flags[id]! & SIZE_TRUE) !== 0) this.bytesDelivered += this.qids.size[id]!
+      if (this.log !== null) this.log.add(QidEvent.Sent, this.qidOf(b), undefined, 0)
+      else this.applySent(this.qidOf(b, false))
     } else if (len === 8 && has(b, se, st, W.deferred)) {
       this.deferrals++
-      const id = this.qidOf(b)
-      if ((this.qids.flags[id]! & DEFERRED) === 0) {
-        this.qids.flags[id]! |= DEFERRED
-        this.deferred++
-      }
+      if (this.log !== null) this.log.add(QidEvent.Deferred, this.qidOf(b), undefined, 0)
+      else this.applyDeferred(this.qidOf(b))
     } else if (len === 7 && has(b, se, st, W.bounced)) {
       this.bounced++
     }
@@ -676,6 +800,31 @@ function cleanupWordBefore(b: Uint8Array, c: number, start: number, r: number): 
   if (wordEndsAt(b, W.hold, c, start, r)) return 'hold'
   if (wordEndsAt(b, W.discard, c, start, r)) return 'discard'
   return null
+}
+
+/** A tail counter's queue id events, in order (see PflogsummTail). */
+class QidEventLog {
+  private ops = new Int32Array(1 << 12)
+  private n = 0
+  private readonly strs: (string | undefined)[] = []
+  private nums = new Float64Array(1 << 10)
+  private m = 0
+
+  /** str: the whence or sender address (Whence, FromSize*); num: the size (FromSize*) */
+  add(ev: QidEvent, id: number, str: string | undefined, num: number): void {
+    if (this.n + 2 > this.ops.length) this.ops = grown(this.ops, new Int32Array(this.ops.length * 2))
+    this.ops[this.n++] = ev
+    this.ops[this.n++] = id
+    if (ev === QidEvent.Whence || ev === QidEvent.FromSize || ev === QidEvent.FromSizeZero) this.strs.push(str)
+    if (ev === QidEvent.FromSize || ev === QidEvent.FromSizeZero) {
+      if (this.m === this.nums.length) this.nums = grown(this.nums, new Float64Array(this.nums.length * 2))
+      this.nums[this.m++] = num
+    }
+  }
+
+  out(): { ops: Int32Array; strs: (string | undefined)[]; nums: Float64Array } {
+    return { ops: this.ops.slice(0, this.n), strs: this.strs, nums: this.nums.slice(0, this.m) }
+  }
 }
 
 /** QidTable flags: the size string is Perl-true (not "0"); the message was deferred. */
@@ -748,6 +897,11 @@ class QidTable {
     this.flags[id] = 0
     this.whence.push(undefined)
     return id
+  }
+
+  /** The keys by id (for PflogsummTail). */
+  keysOut(): { keys: Uint8Array; keyOff: Int32Array; keyLen: Int32Array } {
+    return { keys: this.arena.slice(0, this.arenaUsed), keyOff: this.keyOff.slice(0, this.count), keyLen: this.keyLen.slice(0, this.count) }
   }
 
   private grow(): void {

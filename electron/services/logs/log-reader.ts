@@ -70,23 +70,25 @@ export async function readByteLines(input: AsyncIterable<Uint8Array | string>, s
 /**
  * Every line of a file as bytes in place: two buffers read into again and again (the next read runs
  * while the lines of the last one are handed on; a line is valid only during the sink's call), so
- * reading a file allocates nothing per chunk or per line.
+ * reading a file allocates nothing per chunk or per line. start/end: only the bytes [start, end) of the file.
  */
-export async function readFileByteLines(path: string, sink: ByteLineSink, opts: { maxLineBytes?: number; chunkBytes?: number } = {}): Promise<ReadLinesStats> {
+export async function readFileByteLines(path: string, sink: ByteLineSink, opts: { maxLineBytes?: number; chunkBytes?: number; start?: number; end?: number } = {}): Promise<ReadLinesStats> {
   const splitter = new ByteLineSplitter(sink, opts)
   const size = opts.chunkBytes ?? 1 << 20
+  const end = opts.end ?? Infinity
   let cur = Buffer.allocUnsafe(size)
   let spare = Buffer.allocUnsafe(size)
   const fh = await open(path, 'r')
   try {
-    let pos = 0
-    let reading = fh.read(cur, 0, size, pos)
+    let pos = opts.start ?? 0
+    const next = (buf: Buffer) => (pos < end ? fh.read(buf, 0, Math.min(size, end - pos), pos) : Promise.resolve({ bytesRead: 0 }))
+    let reading = next(cur)
     for (;;) {
       const { bytesRead } = await reading
       if (bytesRead === 0) break
       pos += bytesRead
       const full = cur
-      reading = fh.read(spare, 0, size, pos)
+      reading = next(spare)
       splitter.push(full, 0, bytesRead)
       cur = spare
       spare = full
