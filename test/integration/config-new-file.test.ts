@@ -1,11 +1,8 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, unlinkSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BACKUP_BASE, newPushId, PUSH_BASE, PUSH_ID_RE } from '../../electron/services/config/push/push-paths'
-import { lockMailConfig } from './support/config-lock'
-import { treeDiff, treeHashes } from './support/config-tree-hashes'
+import { holdMailConfig, pushRunStart, removePushRecordsSince, type MailConfigHold } from './support/mail-config-hold'
 import { doveadmAuth, inServer } from './support/mail-fixture'
-import type { VpsServices } from './support/vps-services'
-import { vpsServices } from './support/vps-services'
+import { connectedVpsServices, type VpsServices } from './support/vps-services'
 
 // A push that creates a file the server no longer has: the workspace passes the owner, group and mode
 // it knew from the pull, and the installer creates the file with them (not 0644 root:root). The file is
@@ -17,34 +14,23 @@ const ROOTS = ['/etc/postfix', '/etc/dovecot']
 
 let vps: VpsServices
 let id: string
-let release: () => void = () => undefined
-let original: Buffer | undefined
-let initialTree: Map<string, string> | undefined
-const runStart = newPushId(new Date(Date.now() - 1000)).slice(0, 16)
+let hold: MailConfigHold | undefined
+const runStart = pushRunStart()
 
 beforeAll(async () => {
-  release = await lockMailConfig()
-  original = readFileSync(SQL)
-  initialTree = treeHashes(...ROOTS)
-  vps = await vpsServices({ name: 'new-file' })
+  hold = await holdMailConfig({ files: [SQL], roots: ROOTS })
+  vps = await connectedVpsServices({ name: 'new-file' })
   id = vps.profile.id
-  await vps.services.connections.connect(id, { acceptFingerprint: vps.conn.hostKeySha256 })
 }, 900_000)
 
 afterAll(async () => {
+  if (!hold) return
   try {
-    if (!original || !initialTree) return
-    if (!existsSync(SQL) || !readFileSync(SQL).equals(original) || (statSync(SQL).mode & 0o7777) !== 0o640) {
-      writeFileSync(SQL, original)
-      await inServer(['sh', '-c', `chown root:dovecot ${SQL} && chmod 0640 ${SQL} && doveadm reload`])
-    }
-    expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+    if (hold.restoreFiles().length || (statSync(SQL).mode & 0o7777) !== 0o640) await inServer(['sh', '-c', `chown root:dovecot ${SQL} && chmod 0640 ${SQL} && doveadm reload`])
+    expect(hold.changes()).toEqual([])
   } finally {
-    for (const base of [PUSH_BASE, BACKUP_BASE])
-      for (const name of existsSync(base) ? readdirSync(base) : []) if (PUSH_ID_RE.test(name) && name >= runStart) rmSync(`${base}/${name}`, { recursive: true, force: true })
-    const last = `${PUSH_BASE}/last`
-    if (existsSync(last) && !existsSync(`${PUSH_BASE}/${readFileSync(last, 'utf8').trim()}`)) rmSync(last, { force: true })
-    release()
+    removePushRecordsSince(runStart)
+    hold.release()
   }
 }, 120_000)
 
@@ -67,7 +53,7 @@ describe('a push that creates a file the server lost', () => {
     expect(s.uid).toBe(0)
     expect((await inServer(['stat', '-c', '%U:%G', SQL])).stdout.trim()).toBe('root:dovecot')
     // The placeholder became the real password again: the file is the original plus the comment.
-    expect(readFileSync(SQL, 'utf8')).toBe((original as Buffer).toString('utf8') + '# recreated by postdesk (integration test)\n')
+    expect(readFileSync(SQL, 'utf8')).toBe((hold as MailConfigHold).original(SQL).toString('utf8') + '# recreated by postdesk (integration test)\n')
     expect(await doveadmAuth('alice@example.test', 'Secret123!')).toBe(true)
     expect((await vps.services.configs.status(id)).files.find((f) => f.path === SQL)?.state).toBe('unchanged')
   }, 180_000)

@@ -1,16 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigInstaller } from '../../electron/services/config/push/config-installer'
 import type { InstallFile } from '../../electron/services/config/push/install-types'
-import { BACKUP_BASE, newPushId, PUSH_BASE, PUSH_ID_RE, STAGE_BASE } from '../../electron/services/config/push/push-paths'
+import { PUSH_BASE, STAGE_BASE } from '../../electron/services/config/push/push-paths'
 import type { ConfigOwner } from '../../shared/domain/config-workspace'
-import { lockMailConfig } from './support/config-lock'
 import { treeDiff, treeHashes } from './support/config-tree-hashes'
-import { inServer, lockConfigLocal, sendMail, waitForMail } from './support/mail-fixture'
+import { expectMailFlows, holdMailConfig, pushRunStart, removePushRecordsSince, type MailConfigHold } from './support/mail-config-hold'
+import { inServer, lockConfigLocal } from './support/mail-fixture'
 import { killPids, sshdPidsOf } from './support/vps-admin'
-import type { VpsServices } from './support/vps-services'
-import { vpsServices } from './support/vps-services'
+import { connectedVpsServices, vpsServices, type VpsServices } from './support/vps-services'
 
 // Pushes configs to the shared test server with the real pipeline (stage, server tools, detached
 // install, reload, verify, restore). Holds the mail-config lock; afterAll puts every file back byte for
@@ -19,14 +18,12 @@ const MAIN = '/etc/postfix/main.cf'
 const MASTER = '/etc/postfix/master.cf'
 const DOVECOT = '/etc/dovecot/dovecot.conf'
 const ROOTS = ['/etc/postfix', '/etc/dovecot', '/etc/aliases']
-const ORIGINAL = new Map<string, Buffer>()
 
 let vps: VpsServices
 let id: string
 let installer: ConfigInstaller
-let release: () => void = () => undefined
-let initialTree: Map<string, string>
-const runStart = newPushId(new Date(Date.now() - 1000)).slice(0, 16)
+let hold: MailConfigHold | undefined
+const runStart = pushRunStart()
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
 const serverFile = (path: string, content: string | Buffer, owner: ConfigOwner, kind: string, extra: Partial<InstallFile> = {}): InstallFile => ({
@@ -37,52 +34,35 @@ const serverFile = (path: string, content: string | Buffer, owner: ConfigOwner, 
   expectedSha256: existsSync(path) ? sha(readFileSync(path)) : null,
   ...extra,
 })
-const original = (p: string) => (ORIGINAL.get(p) as Buffer).toString('utf8')
+const originalBytes = (p: string) => (hold as MailConfigHold).original(p)
+const original = (p: string) => originalBytes(p).toString('utf8')
+const changedSinceStart = () => (hold as MailConfigHold).changes()
 const ourStages = () => (existsSync(STAGE_BASE) ? readdirSync(STAGE_BASE) : [])
 const greets = async (port: number, start: string) => {
   const r = await inServer(['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port}; IFS= read -r l <&3; echo "$l"`])
   return r.stdout.startsWith(start)
 }
-const mailFlows = async () => {
-  const needle = `push-${randomBytes(4).toString('hex')}`
-  const sent = await sendMail(vps.conn.host, 'alice@example.test', needle)
-  expect(sent.code, sent.stdout + sent.stderr).toBe(0)
-  expect(await waitForMail(vps.conn.host, 'alice@example.test', 'Secret123!', needle)).toBe(true)
-}
+const mailFlows = () => expectMailFlows('push')
 
 beforeAll(async () => {
-  release = await lockMailConfig()
-  for (const p of [MAIN, MASTER, DOVECOT]) ORIGINAL.set(p, readFileSync(p))
-  initialTree = treeHashes(...ROOTS)
-  vps = await vpsServices()
+  hold = await holdMailConfig({ files: [MAIN, MASTER, DOVECOT], roots: ROOTS })
+  vps = await connectedVpsServices()
   id = vps.profile.id
-  await vps.services.connections.connect(id, { acceptFingerprint: vps.conn.hostKeySha256 })
   installer = new ConfigInstaller({ connections: vps.services.connections, configBackups: vps.services.configBackups, journal: vps.services.journal, actor: 'tester@it' })
 }, 900_000)
 
 afterAll(async () => {
+  if (!hold) return
   try {
-    if (!initialTree) return
     // Whatever happened: the original bytes back (owner and mode are kept by writing in place), services up.
-    let changed = false
-    for (const [p, b] of ORIGINAL) {
-      if (!readFileSync(p).equals(b)) {
-        writeFileSync(p, b)
-        changed = true
-      }
-    }
-    if (changed) {
+    if (hold.restoreFiles().length) {
       await inServer(['sh', '-c', 'postfix status >/dev/null 2>&1 && postfix reload || service postfix start; doveadm reload || service dovecot start'])
     }
     await inServer(['sh', '-c', 'postfix status >/dev/null 2>&1 || service postfix start </dev/null >/dev/null 2>&1; doveadm who >/dev/null 2>&1 || service dovecot start </dev/null >/dev/null 2>&1; exit 0'])
-    expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+    expect(hold.changes()).toEqual([])
   } finally {
-    // The push records and backups this run made (ids start with their UTC time).
-    for (const base of [PUSH_BASE, BACKUP_BASE])
-      for (const name of existsSync(base) ? readdirSync(base) : []) if (PUSH_ID_RE.test(name) && name >= runStart) rmSync(`${base}/${name}`, { recursive: true, force: true })
-    const last = `${PUSH_BASE}/last`
-    if (existsSync(last) && !existsSync(`${PUSH_BASE}/${readFileSync(last, 'utf8').trim()}`)) rmSync(last, { force: true })
-    release()
+    removePushRecordsSince(runStart)
+    hold.release()
   }
 }, 120_000)
 
@@ -209,7 +189,7 @@ describe('config push: installed, reloaded, verified', () => {
     expect(steps).toEqual(expect.arrayContaining(['stage', 'validate', 'backup']))
     const backup = o.installed[0]?.backup as string
     expect(o.installed).toEqual([{ path: MAIN, backup: expect.stringMatching(/^\/var\/backups\/postdesk\/\d{8}T\d{6}Z-[0-9a-f]{6}\/etc\/postfix\/main\.cf$/) }])
-    expect(readFileSync(backup).equals(ORIGINAL.get(MAIN) as Buffer)).toBe(true)
+    expect(readFileSync(backup).equals(originalBytes(MAIN))).toBe(true)
     const stBackup = statSync(backup)
     const stAfter = statSync(MAIN)
     for (const st of [stBackup, stAfter]) expect([st.uid, st.gid, st.mode]).toEqual([stBefore.uid, stBefore.gid, stBefore.mode])
@@ -221,10 +201,10 @@ describe('config push: installed, reloaded, verified', () => {
     expect(last).toMatchObject({ state: 'new', paths: [MAIN], reason: null })
     await mailFlows()
 
-    const back = await installer.install(id, { files: [serverFile(MAIN, ORIGINAL.get(MAIN) as Buffer, 'postfix', 'postfix-main')], validateOnly: false })
+    const back = await installer.install(id, { files: [serverFile(MAIN, originalBytes(MAIN), 'postfix', 'postfix-main')], validateOnly: false })
     expect(back, back.reason ?? '').toMatchObject({ ok: true, step: 'done' })
-    expect(readFileSync(MAIN).equals(ORIGINAL.get(MAIN) as Buffer)).toBe(true)
-    expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+    expect(readFileSync(MAIN).equals(originalBytes(MAIN))).toBe(true)
+    expect(changedSinceStart()).toEqual([])
     expect((await inServer(['postconf', '-h', 'message_size_limit'])).stdout.trim()).not.toBe(value)
   })
 
@@ -237,9 +217,9 @@ describe('config push: installed, reloaded, verified', () => {
     expect(lost).toMatchObject({ ok: false, step: 'compare', restored: false })
     expect(lost.reason).toMatch(/Nothing was changed: (Another push|\/etc\/postfix\/main\.cf)/)
     expect(readFileSync(MAIN).equals(won.content)).toBe(true)
-    const back = await installer.install(id, { files: [serverFile(MAIN, ORIGINAL.get(MAIN) as Buffer, 'postfix', 'postfix-main')], validateOnly: false })
+    const back = await installer.install(id, { files: [serverFile(MAIN, originalBytes(MAIN), 'postfix', 'postfix-main')], validateOnly: false })
     expect(back, back.reason ?? '').toMatchObject({ ok: true })
-    expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+    expect(changedSinceStart()).toEqual([])
   }, 120_000)
 
   it('a change that validates but breaks smtpd after the reload is undone: backups restored, Postfix answers again, restored=true', async () => {
@@ -280,7 +260,9 @@ describe('config push: the SSH link dies during the install', () => {
         serverFile(DOVECOT, original(DOVECOT) + `\n${marker}\n`, 'dovecot', 'dovecot'),
       ]
       const pids = await sshdPidsOf(vps.services, id)
-      const startedAt = new Date(Date.now() - 1000).toISOString()
+      // The server's last push before this one: a record with another id is ours (a time window would also
+      // take in the previous test's push when it ran within the same second or two).
+      const before = (await installer.lastPush(id))?.id
       let cut = false
       let launched = false
       const result = await installer
@@ -311,9 +293,9 @@ describe('config push: the SSH link dies during the install', () => {
         await new Promise((r) => setTimeout(r, 500))
         last = await fresh.lastPush(other.profile.id)
       }
-      const ours = !!last && last.startedAt >= startedAt
+      const ours = !!last && last.id !== before
       const isNew = files.map((f) => readFileSync(f.path).equals(f.content))
-      const isOld = files.map((f) => readFileSync(f.path).equals(ORIGINAL.get(f.path) as Buffer))
+      const isOld = files.map((f) => readFileSync(f.path).equals(originalBytes(f.path)))
       if (ours) {
         expect(last?.state).toMatch(/^(old|new)$/)
         expect(last?.paths).toEqual(files.map((f) => f.path))
@@ -329,10 +311,10 @@ describe('config push: the SSH link dies during the install', () => {
 
       // Back to the original files through the pipeline.
       if (isNew.every(Boolean)) {
-        const back = await fresh.install(other.profile.id, { files: files.map((f) => serverFile(f.path, ORIGINAL.get(f.path) as Buffer, f.owner, f.kind)), validateOnly: false })
+        const back = await fresh.install(other.profile.id, { files: files.map((f) => serverFile(f.path, originalBytes(f.path), f.owner, f.kind)), validateOnly: false })
         expect(back, back.reason ?? '').toMatchObject({ ok: true })
       }
-      expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+      expect(changedSinceStart()).toEqual([])
       expect(ourStages()).toEqual([])
       await mailFlows()
     }, 180_000)
@@ -351,7 +333,7 @@ function killInstallAfterFirstFile(files: InstallFile[]): { stop: () => Promise<
       if (last && last !== lastBefore && existsSync(`${dir}/report`) && readFileSync(`${dir}/report`, 'utf8').includes('installed\t')) {
         const pid = Number(/^pid=(\d+)/m.exec(readFileSync(`${dir}/state`, 'utf8'))?.[1])
         process.kill(pid, 'SIGSTOP')
-        seen.mixSeen = files.some((f) => readFileSync(f.path).equals(f.content)) && files.some((f) => readFileSync(f.path).equals(ORIGINAL.get(f.path) as Buffer))
+        seen.mixSeen = files.some((f) => readFileSync(f.path).equals(f.content)) && files.some((f) => readFileSync(f.path).equals(originalBytes(f.path)))
         seen.killedAt = /^step=(\w+)/m.exec(readFileSync(`${dir}/state`, 'utf8'))?.[1] ?? ''
         process.kill(pid, 'SIGKILL')
         return
@@ -385,8 +367,8 @@ describe('config push: the install process dies halfway (a server restart)', () 
     expect(killedAt).toBe('install')
     expect(o).toMatchObject({ ok: false, restored: true, step: 'install' })
     expect(o.reason).toMatch(/undone.*install process stopped at step "install"/s)
-    for (const f of files) expect(readFileSync(f.path).equals(ORIGINAL.get(f.path) as Buffer)).toBe(true)
-    expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+    for (const f of files) expect(readFileSync(f.path).equals(originalBytes(f.path))).toBe(true)
+    expect(changedSinceStart()).toEqual([])
     expect(await installer.lastPush(id)).toMatchObject({ state: 'old', paths: [MAIN, MASTER] })
     expect(await greets(25, '220')).toBe(true)
     // The half-installed moment the kill left, when the watcher caught it between the two files.
@@ -407,8 +389,8 @@ describe('config push: the install process dies halfway (a server restart)', () 
     const last = await installer.lastPush(id)
     expect(last).toMatchObject({ state: 'old', paths: [MAIN, MASTER] })
     expect(last?.reason).toMatch(/undone.*install process stopped at step "install"/s)
-    for (const f of files) expect(readFileSync(f.path).equals(ORIGINAL.get(f.path) as Buffer)).toBe(true)
-    expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+    for (const f of files) expect(readFileSync(f.path).equals(originalBytes(f.path))).toBe(true)
+    expect(changedSinceStart()).toEqual([])
     expect(await greets(25, '220')).toBe(true)
   }, 120_000)
 })

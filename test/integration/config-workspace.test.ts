@@ -7,12 +7,10 @@ import { findMapReferences } from '../../shared/config/postfix/map-references'
 import { SnapshotStore } from '../../electron/services/config/workspace/snapshot-store'
 import { CONFLICT_MARKERS } from '../../shared/domain/config-workspace'
 import { runPostdesk } from '../unit/support/run-postdesk'
-import { lockMailConfig } from './support/config-lock'
-import { treeDiff, treeHashes } from './support/config-tree-hashes'
-import { inServer, sendMail, waitForMail } from './support/mail-fixture'
+import { expectMailFlows, holdMailConfig, type MailConfigHold } from './support/mail-config-hold'
+import { inServer } from './support/mail-fixture'
 import { killPids, sshdPidsOf } from './support/vps-admin'
-import type { VpsServices } from './support/vps-services'
-import { vpsServices } from './support/vps-services'
+import { connectedVpsServices, type VpsServices } from './support/vps-services'
 
 // The configs workspace against the shared test server: pull (discovery, modes, catalogues, masked
 // secrets), offline edits, three-way compare with a change made on the server, a push and a rollback
@@ -21,13 +19,12 @@ const MAIN = '/etc/postfix/main.cf'
 const DOVECOT_SQL = '/etc/dovecot/dovecot-sql.conf.ext'
 const MASTER = '/etc/postfix/master.cf'
 const ROOTS = ['/etc/postfix', '/etc/dovecot', '/etc/aliases', '/etc/postfixadmin']
-const ORIGINAL = new Map<string, Buffer>()
 
 let vps: VpsServices
 let id: string
-let release: () => void = () => undefined
-let initialTree: Map<string, string> | undefined
-const original = (p: string) => (ORIGINAL.get(p) as Buffer).toString('utf8')
+let hold: MailConfigHold | undefined
+const originalBytes = (p: string) => (hold as MailConfigHold).original(p)
+const original = (p: string) => originalBytes(p).toString('utf8')
 const dbPassword = () => vps.conn.db.password
 
 /** Every file under the data dir whose bytes contain `needle`. */
@@ -44,37 +41,22 @@ function filesContaining(dir: string, needle: string): string[] {
   return out
 }
 
-const mailFlows = async () => {
-  const needle = `ws-${randomBytes(4).toString('hex')}`
-  const sent = await sendMail(vps.conn.host, 'alice@example.test', needle)
-  expect(sent.code, sent.stdout + sent.stderr).toBe(0)
-  expect(await waitForMail(vps.conn.host, 'alice@example.test', 'Secret123!', needle)).toBe(true)
-}
+const mailFlows = () => expectMailFlows('ws')
 
 beforeAll(async () => {
-  release = await lockMailConfig()
-  for (const p of [MAIN, MASTER]) ORIGINAL.set(p, readFileSync(p))
-  initialTree = treeHashes(...ROOTS)
-  vps = await vpsServices()
+  hold = await holdMailConfig({ files: [MAIN, MASTER], roots: ROOTS })
+  vps = await connectedVpsServices()
   id = vps.profile.id
-  await vps.services.connections.connect(id, { acceptFingerprint: vps.conn.hostKeySha256 })
 }, 900_000)
 
 afterAll(async () => {
+  if (!hold) return
   try {
-    if (!initialTree) return
-    let changed = false
-    for (const [p, b] of ORIGINAL) {
-      if (!readFileSync(p).equals(b)) {
-        writeFileSync(p, b)
-        changed = true
-      }
-    }
-    if (changed) await inServer(['sh', '-c', 'postfix reload || service postfix start </dev/null >/dev/null 2>&1'])
+    if (hold.restoreFiles().length) await inServer(['sh', '-c', 'postfix reload || service postfix start </dev/null >/dev/null 2>&1'])
     await inServer(['sh', '-c', 'postfix status >/dev/null 2>&1 || service postfix start </dev/null >/dev/null 2>&1; doveadm who >/dev/null 2>&1 || service dovecot start </dev/null >/dev/null 2>&1; exit 0'])
-    expect(treeDiff(initialTree, treeHashes(...ROOTS))).toEqual([])
+    expect(hold.changes()).toEqual([])
   } finally {
-    release()
+    hold.release()
   }
 }, 300_000)
 
@@ -166,7 +148,7 @@ describe('configs workspace against the test server', () => {
       expect(c.remote).toBe(server)
       expect(c.file.state).toBe('modified')
     } finally {
-      writeFileSync(MAIN, ORIGINAL.get(MAIN) as Buffer)
+      writeFileSync(MAIN, originalBytes(MAIN))
       await vps.services.configs.revert(id, MAIN)
     }
   })
@@ -195,7 +177,7 @@ describe('configs workspace against the test server', () => {
       const resolved = await vps.services.configs.save(id, MAIN, server)
       expect(resolved.state).toBe('unchanged')
     } finally {
-      writeFileSync(MAIN, ORIGINAL.get(MAIN) as Buffer)
+      writeFileSync(MAIN, originalBytes(MAIN))
       await vps.services.configs.revert(id, MAIN).catch(() => undefined)
     }
   })
@@ -220,7 +202,7 @@ describe('configs workspace against the test server', () => {
     const rb = await runPostdesk(vps.dataDir, ['config', 'rollback', vps.profile.name, '--json'], { timeoutMs: 240_000 })
     expect(rb.code, rb.stderr + rb.stdout).toBe(0)
     expect(JSON.parse(rb.stdout)).toMatchObject({ ok: true, step: 'done', installed: [{ path: MAIN }] })
-    expect(readFileSync(MAIN).equals(ORIGINAL.get(MAIN) as Buffer)).toBe(true)
+    expect(readFileSync(MAIN).equals(originalBytes(MAIN))).toBe(true)
     expect((await inServer(['postconf', '-n'])).stdout).not.toContain('message_size_limit')
     const history = await vps.services.configs.history(id)
     expect(history.slice(0, 2).map((h) => h.kind)).toEqual(['rollback', 'push'])
@@ -287,8 +269,8 @@ describe('configs workspace against the test server', () => {
       }
     } finally {
       events.push = push
-      if (!readFileSync(MAIN).equals(ORIGINAL.get(MAIN) as Buffer)) {
-        writeFileSync(MAIN, ORIGINAL.get(MAIN) as Buffer)
+      if (!readFileSync(MAIN).equals(originalBytes(MAIN))) {
+        writeFileSync(MAIN, originalBytes(MAIN))
         await inServer(['postfix', 'reload'])
       }
       await vps.services.configs.revert(id, MAIN).catch(() => undefined)
@@ -323,14 +305,14 @@ describe('configs workspace against the test server', () => {
       const r = await vps.services.configs.push(id)
       expect(r).toMatchObject({ ok: false, step: 'validate', installed: [], snapshot: null, verdicts: [{ tool: 'postdesk lint', ok: false }] })
       expect(r.verdicts[0]?.output).toMatch(/master\.cf:\d+:1: error: .*8 fields/)
-      expect(readFileSync(MASTER).equals(ORIGINAL.get(MASTER) as Buffer)).toBe(true)
+      expect(readFileSync(MASTER).equals(originalBytes(MASTER))).toBe(true)
       expect((await vps.services.journal.list({ server: id })).length).toBe(journalBefore)
 
       const v = await vps.services.configs.push(id, { validateOnly: true })
       expect(v).toMatchObject({ ok: false, validateOnly: true, installed: [], snapshot: null })
       expect(v.verdicts.map((x) => x.tool)).toContain('postdesk lint')
       expect(v.verdicts.filter((x) => x.tool !== 'postdesk lint').some((x) => !x.ok)).toBe(true)
-      expect(readFileSync(MASTER).equals(ORIGINAL.get(MASTER) as Buffer)).toBe(true)
+      expect(readFileSync(MASTER).equals(originalBytes(MASTER))).toBe(true)
       expect((await vps.services.configs.status(id)).files.find((f) => f.path === MASTER)?.state).toBe('modified')
     } finally {
       await vps.services.configs.revert(id, MASTER)

@@ -65,3 +65,10 @@ export async function vpsServices(
   const states = () => events.filter((e) => e.name === 'servers.connectionState' && (e.payload as { serverId: string }).serverId === profile.id).map((e) => (e.payload as { state: string }).state)
   return { conn, services, profile, dataDir, events, states }
 }
+
+/** vpsServices with its profile connected to the test mail server (the server's host key accepted). */
+export async function connectedVpsServices(opts: Parameters<typeof vpsServices>[0] = {}): Promise<VpsServices> {
+  const v = await vpsServices(opts)
+  await v.services.connections.connect(v.profile.id, { acceptFingerprint: v.conn.hostKeySha256 })
+  return v
+}
