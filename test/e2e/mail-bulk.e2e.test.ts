@@ -1,18 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConnection } from '../integration/support/vps'
 import { openApp, type App } from './support/app'
+import { addTestServer } from './support/test-server'
 
-interface Conn {
-  host: string
-  port: number
-  user: string
-  keyPath: string
-  hostKeySha256: string
-  namespace: string
-}
-const conn = JSON.parse(readFileSync('test/vps/.state/connection.json', 'utf8')) as Conn
+const conn = loadConnection()
 const tag = randomBytes(4).toString('hex')
 
 // The mail area's bulk and account work through the real renderer, preload, IPC and services: a CSV
@@ -30,9 +24,7 @@ describe.each(['en', 'ja'] as const)('mail bulk import, rename, admins (%s)', (l
     app = await openApp({ locale: lang === 'ja' ? 'ja-JP' : 'en-US' })
     const s = app.harness.services
     if (lang === 'ja') await s.settings.set({ locale: 'ja' })
-    const p = await s.profiles.add({ name: `Mail VPS ${lang}`, host: conn.host, port: conn.port, user: conn.user, keyPath: conn.keyPath })
-    id = p.id
-    await s.connections.connect(p.id, { acceptFingerprint: conn.hostKeySha256 })
+    id = await addTestServer(app, `Mail VPS ${lang}`)
     for (const d of [d1, d2]) await s.mail.createDomain(id, { domain: d, defaultAliases: false, mailboxes: 0 })
     await app.page.reload()
   })

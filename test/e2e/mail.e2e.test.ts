@@ -1,16 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openApp, type App } from './support/app'
+import { addTestServer } from './support/test-server'
 
-interface Conn {
-  host: string
-  port: number
-  user: string
-  keyPath: string
-  hostKeySha256: string
-}
-const conn = JSON.parse(readFileSync('test/vps/.state/connection.json', 'utf8')) as Conn
 const DOMAIN = `t${randomBytes(5).toString('hex')}.test`
 
 // The mail area through the real renderer, preload, IPC and services: create a domain, a mailbox and
@@ -25,9 +17,7 @@ describe.each(['en', 'ja'] as const)('mail accounts (%s)', (lang) => {
     app = await openApp({ locale: lang === 'ja' ? 'ja-JP' : 'en-US' })
     const s = app.harness.services
     if (lang === 'ja') await s.settings.set({ locale: 'ja' })
-    const p = await s.profiles.add({ name: `Mail VPS ${lang}`, host: conn.host, port: conn.port, user: conn.user, keyPath: conn.keyPath })
-    id = p.id
-    await s.connections.connect(p.id, { acceptFingerprint: conn.hostKeySha256 })
+    id = await addTestServer(app, `Mail VPS ${lang}`)
     await app.page.reload()
   })
   afterAll(async () => {
