@@ -6,82 +6,53 @@
 // - the pulled snapshot is restored from the History panel and pushed (a rollback through the UI, in
 //   Japanese): main.cf is byte-identical again;
 // - unsaved edits: closing the window asks first (beforeunload), saved ones do not.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import type { Dialog } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BACKUP_BASE, newPushId, PUSH_BASE, PUSH_ID_RE } from '../../electron/services/config/push/push-paths'
-import { lockMailConfig } from '../integration/support/config-lock'
+import { holdMailConfig, pushRunStart, removePushRecordsSince, type MailConfigHold } from '../integration/support/mail-config-hold'
 import { inServer } from '../integration/support/mail-fixture'
-import { loadConnection } from '../integration/support/vps'
 import { openApp, type App } from './support/app'
+import { configFileEntry, MAIN_CF, openConfigFile, openConfigs, typeAtEnd } from './support/configs-page'
+import { addTestServer } from './support/test-server'
 
-const conn = loadConnection()
-const MAIN_CF = '/etc/postfix/main.cf'
 const LIMIT = 'message_size_limit = 20480000'
-const runStart = newPushId(new Date(Date.now() - 1000)).slice(0, 16)
+const runStart = pushRunStart()
 
 describe('configs: push a change through the UI, roll it back from the history', () => {
   let app: App
   let id = ''
-  let release = () => {}
+  let hold: MailConfigHold | undefined
   /** The server's main.cf as it was when this file took the mail-config lock. */
-  let serverMainCf = Buffer.alloc(0)
+  const serverMainCf = () => (hold as MailConfigHold).original(MAIN_CF)
   const state = () => app.page.getByTestId('connection-state').getAttribute('data-state')
-  const mainCfLocator = () => app.page.locator(`[data-testid="config-file"][data-path="${MAIN_CF}"]`)
   const changedCount = () => app.page.getByTestId('config-changed-count').textContent()
-
-  const openConfigs = async () => {
-    await app.page.evaluate(`location.hash = '#/servers/${id}/configs'`)
-    await app.page.getByTestId('configs-view').waitFor()
-  }
-  const openMainCf = async () => {
-    await mainCfLocator().click()
-    await app.page.locator(`[data-testid="config-editor"][data-path="${MAIN_CF}"] .cm-content`).waitFor()
-  }
-  /** Types a line at the end of main.cf in the editor (click, Ctrl+End, type). */
-  const typeAtEnd = async (line: string) => {
-    await app.page.locator('[data-testid="config-editor"] .cm-content').click()
-    await app.page.keyboard.press('Control+End')
-    await app.page.keyboard.type(line, { delay: 5 })
-    await app.page.keyboard.press('Enter')
-    await app.page.keyboard.press('Escape')
-  }
   const postconfN = async () => (await inServer(['postconf', '-n'])).stdout
 
   beforeAll(async () => {
-    release = await lockMailConfig()
-    serverMainCf = readFileSync(MAIN_CF)
+    hold = await holdMailConfig({ files: [MAIN_CF] })
     app = await openApp()
-    const p = await app.harness.services.profiles.add({ name: 'Push VPS', host: conn.host, port: conn.port, user: conn.user, keyPath: conn.keyPath })
-    id = p.id
-    await app.harness.services.connections.connect(id, { acceptFingerprint: conn.hostKeySha256 })
+    id = await addTestServer(app, 'Push VPS')
     await app.page.reload()
   }, 900_000)
   afterAll(async () => {
     try {
       await app?.close()
-      if (serverMainCf.length && !readFileSync(MAIN_CF).equals(serverMainCf)) {
-        writeFileSync(MAIN_CF, serverMainCf)
-        await inServer(['postfix', 'reload'])
-      }
+      if (hold?.restoreFiles().length) await inServer(['postfix', 'reload'])
     } finally {
-      // The push records and backups this run made (ids start with their UTC time; we held the lock).
-      for (const base of [PUSH_BASE, BACKUP_BASE])
-        for (const name of existsSync(base) ? readdirSync(base) : []) if (PUSH_ID_RE.test(name) && name >= runStart) rmSync(`${base}/${name}`, { recursive: true, force: true })
-      const last = `${PUSH_BASE}/last`
-      if (existsSync(last) && !existsSync(`${PUSH_BASE}/${readFileSync(last, 'utf8').trim()}`)) rmSync(last, { force: true })
-      release()
+      // The push records and backups this run made (we held the lock).
+      if (hold) removePushRecordsSince(runStart)
+      hold?.release()
     }
   }, 120_000)
 
   it('connected: a cert path missing on the server is an error checked on the server, gone after the revert (en)', async () => {
     const { page } = app
-    await openConfigs()
+    await openConfigs(page, id)
     await page.getByTestId('config-pull').click()
-    await mainCfLocator().waitFor({ timeout: 60_000 })
+    await configFileEntry(page).waitFor({ timeout: 60_000 })
     await expect.poll(changedCount).toContain('Files changed since pull: 0')
-    await openMainCf()
-    await typeAtEnd('smtpd_tls_cert_file = /etc/ssl/certs/postdesk-e2e-missing.pem')
+    await openConfigFile(page)
+    await typeAtEnd(page, 'smtpd_tls_cert_file = /etc/ssl/certs/postdesk-e2e-missing.pem')
     await page.keyboard.press('Control+s')
     await expect.poll(changedCount).toContain('Files changed since pull: 1')
     const onServer = page.getByTestId('config-finding').filter({ has: page.getByTestId('finding-server') })
@@ -113,7 +84,7 @@ describe('configs: push a change through the UI, roll it back from the history',
   it('pushes message_size_limit through the UI: verdict installed + reloaded, postconf -n shows it (en)', async () => {
     const { page } = app
     expect(await postconfN()).not.toContain('message_size_limit')
-    await typeAtEnd(LIMIT)
+    await typeAtEnd(page, LIMIT)
     await page.keyboard.press('Control+s')
     await expect.poll(changedCount).toContain('Files changed since pull: 1')
     await page.getByTestId('config-push').click()
@@ -132,7 +103,7 @@ describe('configs: push a change through the UI, roll it back from the history',
     await app.shot('configs-push-02-verdict-installed-en')
 
     expect(await postconfN()).toContain(`${LIMIT}\n`)
-    expect(readFileSync(MAIN_CF, 'utf8')).toBe(serverMainCf.toString('utf8') + `${LIMIT}\n`)
+    expect(readFileSync(MAIN_CF, 'utf8')).toBe(serverMainCf().toString('utf8') + `${LIMIT}\n`)
     await expect.poll(changedCount).toContain('Files changed since pull: 0')
   }, 240_000)
 
@@ -140,7 +111,7 @@ describe('configs: push a change through the UI, roll it back from the history',
     const { page } = app
     await app.harness.services.settings.set({ locale: 'ja' })
     await page.reload()
-    await openConfigs()
+    await openConfigs(page, id)
     await expect.poll(state, { timeout: 30_000 }).toBe('connected')
     await page.getByTestId('config-history-toggle').click()
     const snaps = page.getByTestId('config-snapshot')
@@ -160,7 +131,7 @@ describe('configs: push a change through the UI, roll it back from the history',
     expect(await verdict.getAttribute('data-outcome'), (await verdict.textContent()) ?? '').toBe('installed')
     await app.shot('configs-push-03-verdict-rollback-ja')
 
-    expect(readFileSync(MAIN_CF).equals(serverMainCf)).toBe(true)
+    expect(readFileSync(MAIN_CF).equals(serverMainCf())).toBe(true)
     expect(await postconfN()).not.toContain('message_size_limit')
     const history = await app.harness.services.configs.history(id)
     expect(history.slice(0, 3).map((h) => h.kind)).toEqual(['rollback', 'push', 'pull'])
@@ -174,8 +145,8 @@ describe('configs: push a change through the UI, roll it back from the history',
 
   it('closing the window with an unsaved edit asks first (beforeunload); with none it closes at once', async () => {
     const { page } = app
-    await openMainCf()
-    await typeAtEnd('# unsaved note')
+    await openConfigFile(page)
+    await typeAtEnd(page, '# unsaved note')
     await expect.poll(() => page.locator('.cfg-unsaved').count()).toBeGreaterThan(0)
     const dialogs: string[] = []
     const seen = new Promise<Dialog>((resolve) => page.once('dialog', resolve))

@@ -5,68 +5,44 @@
 // verdict. English, then Japanese. The server's main.cf is byte-identical afterwards.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { lockMailConfig } from '../integration/support/config-lock'
-import { loadConnection } from '../integration/support/vps'
+import { holdMailConfig, type MailConfigHold } from '../integration/support/mail-config-hold'
 import { openApp, type App } from './support/app'
+import { configFileEntry, MAIN_CF, openConfigFile, openConfigs, typeAtEnd } from './support/configs-page'
+import { addTestServer } from './support/test-server'
 
-const conn = loadConnection()
-const MAIN_CF = '/etc/postfix/main.cf'
 // Unknown to Postfix: the offline linter flags it (with "did you mean"), postconf warns about it.
 const BOGUS = 'smtpd_helo_restrictons'
 
 describe('configs: pull, edit offline, lint, diff, reconnect, validate on the server', () => {
   let app: App
   let id = ''
-  let release = () => {}
+  // Other tests push to and edit the same server's Postfix files: hold the mail-config lock throughout.
+  let hold: MailConfigHold | undefined
   /** The server's main.cf as it was when this file took the mail-config lock. */
-  let serverMainCf = Buffer.alloc(0)
+  const serverMainCf = () => (hold as MailConfigHold).original(MAIN_CF)
   const state = () => app.page.getByTestId('connection-state').getAttribute('data-state')
 
-  const openConfigs = async () => {
-    await app.page.evaluate(`location.hash = '#/servers/${id}/configs'`)
-    await app.page.getByTestId('configs-view').waitFor()
-  }
-  const openMainCf = async () => {
-    await app.page.locator(`[data-testid="config-file"][data-path="${MAIN_CF}"]`).click()
-    await app.page.locator(`[data-testid="config-editor"][data-path="${MAIN_CF}"] .cm-content`).waitFor()
-  }
-  /** Types a line at the end of main.cf in the editor (as a person would: click, Ctrl+End, type). */
-  const typeAtEnd = async (line: string) => {
-    const content = app.page.locator('[data-testid="config-editor"] .cm-content')
-    await content.click()
-    // main.cf ends with a line break: the cursor lands on the empty last line.
-    await app.page.keyboard.press('Control+End')
-    await app.page.keyboard.type(line, { delay: 5 })
-    await app.page.keyboard.press('Enter')
-    // close the completion popup, if the name opened one
-    await app.page.keyboard.press('Escape')
-  }
-
   beforeAll(async () => {
-    // Other tests push to and edit the same server's Postfix files: hold the mail-config lock throughout.
-    release = await lockMailConfig()
-    serverMainCf = readFileSync(MAIN_CF)
+    hold = await holdMailConfig({ files: [MAIN_CF] })
     app = await openApp()
-    const p = await app.harness.services.profiles.add({ name: 'Configs VPS', host: conn.host, port: conn.port, user: conn.user, keyPath: conn.keyPath })
-    id = p.id
-    await app.harness.services.connections.connect(id, { acceptFingerprint: conn.hostKeySha256 })
+    id = await addTestServer(app, 'Configs VPS')
     await app.page.reload()
   }, 900_000)
   afterAll(async () => {
     try {
       await app?.close()
-      if (serverMainCf.length && !readFileSync(MAIN_CF).equals(serverMainCf)) writeFileSync(MAIN_CF, serverMainCf)
+      hold?.restoreFiles()
     } finally {
-      release()
+      hold?.release()
     }
   })
 
   it('pulls, edits main.cf with the connection cut, shows the lint marker and the diff, then validates on the server (en)', async () => {
     const { page } = app
-    await openConfigs()
+    await openConfigs(page, id)
     await page.getByTestId('config-never-pulled').waitFor()
     await page.getByTestId('config-pull').click()
-    await page.locator(`[data-testid="config-file"][data-path="${MAIN_CF}"]`).waitFor({ timeout: 60_000 })
+    await configFileEntry(page).waitFor({ timeout: 60_000 })
     expect(await page.getByTestId('config-changed-count').textContent()).toContain('Files changed since pull: 0')
     expect(await page.getByTestId('config-catalogues').textContent()).toMatch(/Postfix \d+\.\d+/)
     const owners = await page.locator('.cfg-files-owner').allTextContents()
@@ -79,8 +55,8 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
     await page.getByTestId('config-offline').waitFor()
     expect(await page.getByTestId('config-pull').isDisabled()).toBe(true)
 
-    await openMainCf()
-    await typeAtEnd(`${BOGUS} = permit_mynetworks`)
+    await openConfigFile(page)
+    await typeAtEnd(page, `${BOGUS} = permit_mynetworks`)
     // The offline linter (in its worker) marks the unknown name in the editor and lists it below.
     await page.locator('[data-testid="config-editor"] .cm-lintRange').first().waitFor({ timeout: 10_000 })
     const finding = page.getByTestId('config-finding').filter({ hasText: BOGUS })
@@ -98,7 +74,7 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
     await page.locator('[data-testid="config-editor"] .cm-content').click()
     await page.keyboard.press('Control+s')
     await expect.poll(() => page.getByTestId('config-changed-count').textContent()).toContain('Files changed since pull: 1')
-    expect(await page.locator(`[data-testid="config-file"][data-path="${MAIN_CF}"]`).getAttribute('data-state')).toBe('modified')
+    expect(await configFileEntry(page).getAttribute('data-state')).toBe('modified')
 
     // The diff against the pulled version: side by side, then unified.
     await page.getByTestId('config-tab-diff').click()
@@ -128,18 +104,18 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
     expect(await verdict.textContent()).toContain(BOGUS)
     await app.shot('configs-05-verdict-en')
     // Validation installs nothing.
-    expect(readFileSync(MAIN_CF).equals(serverMainCf)).toBe(true)
+    expect(readFileSync(MAIN_CF).equals(serverMainCf())).toBe(true)
   }, 240_000)
 
   it('the same journey in Japanese, then the edit is reverted', async () => {
     const { page } = app
     await app.harness.services.settings.set({ locale: 'ja' })
     await page.reload()
-    await openConfigs()
-    await openMainCf()
+    await openConfigs(page, id)
+    await openConfigFile(page)
     await app.harness.services.connections.disconnect(id)
     await expect.poll(state).toBe('offline')
-    await typeAtEnd('smtpd_banner_x = $myhostname ESMTP')
+    await typeAtEnd(page, 'smtpd_banner_x = $myhostname ESMTP')
     await page.locator('[data-testid="config-editor"] .cm-lintRange').first().waitFor({ timeout: 10_000 })
     await page.getByTestId('config-finding').filter({ hasText: 'smtpd_banner_x' }).first().waitFor()
     expect(await page.getByTestId('config-findings').textContent()).toMatch(/行 \d+ 列|\d+ 行/)
@@ -163,20 +139,20 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
     await page.getByTestId('config-revert').click()
     await page.getByTestId('confirm-accept').click()
     await expect.poll(() => page.getByTestId('config-changed-count').textContent()).toContain('取得後に変更したファイル: 0')
-    expect(readFileSync(MAIN_CF).equals(serverMainCf)).toBe(true)
+    expect(readFileSync(MAIN_CF).equals(serverMainCf())).toBe(true)
   }, 240_000)
 
   it('compare: a server-side change to the same lines is a conflict, resolved in the editor; history restores the pull', async () => {
     const { page } = app
     await app.harness.services.settings.set({ locale: 'en' })
     await page.reload()
-    await openConfigs()
+    await openConfigs(page, id)
     await expect.poll(state).toBe('connected')
     // Start from what the server has now, then both sides add a different line at the end of main.cf.
     await page.getByTestId('config-pull').click()
     await expect.poll(() => page.getByTestId('config-changed-count').textContent(), { timeout: 60_000 }).toContain('Files changed since pull: 0')
-    await openMainCf()
-    await typeAtEnd('# local note: raise the limit next week')
+    await openConfigFile(page)
+    await typeAtEnd(page, '# local note: raise the limit next week')
     await page.keyboard.press('Control+s')
     await expect.poll(() => page.getByTestId('config-changed-count').textContent()).toContain('Files changed since pull: 1')
     appendFileSync(MAIN_CF, '# server note: changed by hand on the server\n')
@@ -184,7 +160,7 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
       await page.getByTestId('config-compare').click()
       await page.getByTestId('config-compare-result').waitFor({ timeout: 60_000 })
       expect(await page.getByTestId('config-compare-result').textContent()).toContain('Files changed on the server since your pull: 1')
-      await expect.poll(() => page.locator(`[data-testid="config-file"][data-path="${MAIN_CF}"]`).getAttribute('data-state')).toBe('conflict')
+      await expect.poll(() => configFileEntry(page).getAttribute('data-state')).toBe('conflict')
       const conflict = page.getByTestId('config-conflict')
       await conflict.first().waitFor()
       // Marker lines are highlighted in the editor; push is blocked until the conflict is resolved.
@@ -206,7 +182,7 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
       expect(await page.locator('[data-testid="config-diff"] .cm-changedLine', { hasText: 'server note' }).count()).toBe(0)
       await app.shot('configs-10-diff-remote-en')
     } finally {
-      writeFileSync(MAIN_CF, serverMainCf)
+      writeFileSync(MAIN_CF, serverMainCf())
     }
 
     // History: the pulls are snapshots; restoring the last one (confirmed first) puts the local files back.
@@ -228,7 +204,7 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
     const restored = await app.harness.services.configs.read(id, MAIN_CF)
     expect(restored.text).not.toContain('local note')
     expect(restored.text).not.toContain('<<<<<<<')
-    expect(readFileSync(MAIN_CF).equals(serverMainCf)).toBe(true)
+    expect(readFileSync(MAIN_CF).equals(serverMainCf())).toBe(true)
     // Leave the workspace as pulled.
     await page.getByTestId('config-pull').click()
     // (asks first when local files differ from the pulled ones)
