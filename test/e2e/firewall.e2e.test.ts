@@ -1,17 +1,10 @@
-import { readFileSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Allowlist } from '../../shared/domain/firewall'
 import { ADDR_A, ADDR_B, flushPostdeskFirewall } from '../integration/support/vps-firewall'
 import { openApp, type App } from './support/app'
+import { addTestServer } from './support/test-server'
 
-interface Conn {
-  host: string
-  port: number
-  user: string
-  keyPath: string
-  hostKeySha256: string
-}
-const conn = JSON.parse(readFileSync('test/vps/.state/connection.json', 'utf8')) as Conn
 const persist = `/tmp/postdesk-fw-e2e-${process.pid}`
 
 // The firewall area through the real renderer, preload, IPC and services, against the test server's
@@ -36,9 +29,7 @@ describe('firewall: home IP changed, one-click refresh', () => {
     flushPostdeskFirewall()
     app = await openApp()
     const s = app.harness.services
-    const p = await s.profiles.add({ name: 'FW VPS', host: conn.host, port: conn.port, user: conn.user, keyPath: conn.keyPath, localAddress: ADDR_B })
-    id = p.id
-    await s.connections.connect(p.id, { acceptFingerprint: conn.hostKeySha256 })
+    id = await addTestServer(app, 'FW VPS', { profile: { localAddress: ADDR_B } })
     // As it was before the move: the home entry holds the first address, and the server has its rules.
     await s.firewall.save(id, home(ADDR_A))
     expect((await s.firewall.apply(id)).outcome).toBe('confirmed')

@@ -1,15 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openApp, type App } from './support/app'
+import { addTestServer } from './support/test-server'
 
-interface Conn {
-  host: string
-  port: number
-  user: string
-  keyPath: string
-  hostKeySha256: string
-}
-const conn = JSON.parse(readFileSync('test/vps/.state/connection.json', 'utf8')) as Conn
 const SENDER = `pd-e2e-${process.pid}@example.test`
 const BOGUS = '/etc/dovecot/conf.d/99-postdesk-e2e.conf'
 
@@ -29,9 +21,7 @@ describe('services, mail queue and the dashboard', () => {
   beforeAll(async () => {
     app = await openApp()
     const s = app.harness.services
-    const p = await s.profiles.add({ name: 'Services VPS', host: conn.host, port: conn.port, user: conn.user, keyPath: conn.keyPath })
-    id = p.id
-    await s.connections.connect(p.id, { acceptFingerprint: conn.hostKeySha256 })
+    id = await addTestServer(app, 'Services VPS')
     seen = (await root(['sh', '-c', 'echo "$SSH_CONNECTION"'])).stdout.split(' ')[0] ?? ''
     // A home entry with an old address (only stored: nothing is applied to the server's firewall here).
     await s.firewall.save(id, { backend: 'iptables', confirmTimeoutSec: 60, blocked: [], persistPath: null, entries: [{ name: 'home', ipv4: '192.0.2.10', access: ['tcp/993'], home: true, history: [] }] })
