@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { SudoMode } from '../../../shared/domain/server'
 import { AppError } from '../../../shared/errors'
-import type { CommandGate } from './run-command'
+import type { CommandGate } from './remote-process'
 import { quoteWord, shellQuote, shellQuoteBytes } from './shell-quote'
 
 /**

@@ -2,7 +2,8 @@ import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
 import { AppError } from '../../../shared/errors'
 import type { ExecOptions, ExecResult } from '../types'
 import { openForwardedStream, type OpenStreamOptions, type StreamTarget } from './open-stream'
-import { runCommand, runCommandBytes, type CommandGate, type ExecBytesResult } from './run-command'
+import type { CommandGate } from './remote-process'
+import { runCommand, runCommandBytes, type ExecBytesResult } from './run-command'
 import { streamCommand, type StreamHandlers, type StreamingExec } from './stream-command'
 
 /**
