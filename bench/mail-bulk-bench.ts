@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { MailService } from '../electron/services/mail/mail-service'
-import { pfaCli, serverSettings, TunnelDatabase, uniqueDomain } from '../test/integration/support/mail-fixture'
+import { lockConfigLocal, pfaCli, serverSettings, TunnelDatabase, uniqueDomain } from '../test/integration/support/mail-fixture'
 import { loadConnection } from '../test/integration/support/vps'
 
 const N = Number(process.argv[2] ?? 1000)
@@ -27,6 +27,8 @@ function childrenCpuMs(): number {
 async function main(): Promise<void> {
   const db = await TunnelDatabase.open(loadConnection())
   const settings = await serverSettings()
+  // The goal is stated for SHA512-CRYPT; a test that patched config.local.php meanwhile would make the figures meaningless.
+  if (!/SHA512-CRYPT/i.test(settings.encrypt)) throw new Error(`The server's $CONF['encrypt'] is ${settings.encrypt}, not SHA512-CRYPT (a test is patching config.local.php?): run the bench again when it is back.`)
   const mail = new MailService({ databaseOf: () => db, settingsOf: async () => settings, actor: 'Postdesk (bench)' })
   const dCli = uniqueDomain()
   const dPd = uniqueDomain()
@@ -126,4 +128,10 @@ async function main(): Promise<void> {
   }
 }
 
-void main()
+// Held for the whole run: a test patching config.local.php meanwhile (encrypt, quotas) would change what is measured.
+const releaseConfig = await lockConfigLocal()
+try {
+  await main()
+} finally {
+  releaseConfig()
+}
