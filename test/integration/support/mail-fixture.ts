@@ -4,7 +4,7 @@
 // swaks, IMAP) to judge what Postdesk wrote.
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { connect as tlsConnect } from 'node:tls'
 import { promisify } from 'node:util'
 import mysql from 'mysql2'
@@ -13,6 +13,7 @@ import { Client } from 'ssh2'
 import type { MailDatabase, SqlQuerier } from '../../../electron/services/mail/mail-database'
 import { effectiveConfigCommand, parseEffectiveConfigOutput } from '../../../electron/services/mail/postfixadmin-config'
 import { postfixAdminSettings, type PostfixAdminSettings } from '../../../shared/mail/postfixadmin-settings'
+import { lockAcrossProcesses } from './config-lock'
 import { loadConnection, type VpsConnection } from './vps'
 
 const run = promisify(execFile)
@@ -111,35 +112,10 @@ const CONFIG_LOCK = '/tmp/postdesk-config-local.lock'
 
 /**
  * Serialises tests that change config.local.php across processes (two runs of the suite at once
- * would otherwise see each other's encrypt setting): mkdir is atomic; a lock whose process is gone is
- * taken over. Returns the release function.
+ * would otherwise see each other's encrypt setting). Returns the release function.
  */
-export async function lockConfigLocal(timeoutMs = 600_000): Promise<() => void> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      mkdirSync(CONFIG_LOCK)
-      writeFileSync(`${CONFIG_LOCK}/pid`, String(process.pid))
-      return () => rmSync(CONFIG_LOCK, { recursive: true, force: true })
-    } catch {
-      let pid = 0
-      try {
-        pid = Number(readFileSync(`${CONFIG_LOCK}/pid`, 'utf8'))
-      } catch {
-        /* being created right now */
-      }
-      if (pid > 0) {
-        try {
-          process.kill(pid, 0)
-        } catch {
-          rmSync(CONFIG_LOCK, { recursive: true, force: true })
-          continue
-        }
-      }
-      if (Date.now() > until) throw new Error(`${CONFIG_LOCAL} is locked by another test run (${CONFIG_LOCK}, pid ${pid}).`)
-      await new Promise((r) => setTimeout(r, 500))
-    }
-  }
+export function lockConfigLocal(timeoutMs = 600_000): Promise<() => void> {
+  return lockAcrossProcesses(CONFIG_LOCK, CONFIG_LOCAL, timeoutMs)
 }
 
 export interface ToolResult {
