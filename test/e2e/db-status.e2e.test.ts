@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rootSql } from '../integration/support/vps-db'
 import { loadConnection } from '../integration/support/vps'
 import { openApp, type App } from './support/app'
+import { addTestServer } from './support/test-server'
 
 const conn = loadConnection()
 
@@ -14,9 +15,7 @@ describe('database status on the dashboard', () => {
 
   beforeAll(async () => {
     app = await openApp()
-    const s = app.harness.services
-    const p = await s.profiles.add({ name: 'DB VPS', host: conn.host, port: conn.port, user: conn.user, keyPath: conn.keyPath })
-    await s.connections.connect(p.id, { acceptFingerprint: conn.hostKeySha256 })
+    await addTestServer(app, 'DB VPS')
     await app.page.reload()
   })
   afterAll(async () => {
