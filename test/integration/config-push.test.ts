@@ -322,6 +322,9 @@ describe('config push: the SSH link dies during the install', () => {
 })
 
 /** Watches the next push on the shared file system and kills its install process once a first file is installed. */
+/** Steps of the install script after the first file is in place, where the watcher may catch it. */
+const KILLED_STEPS = ['install', 'postmap', 'reload']
+
 function killInstallAfterFirstFile(files: InstallFile[]): { stop: () => Promise<{ killedAt: string; mixSeen: boolean }> } {
   const lastBefore = existsSync(`${PUSH_BASE}/last`) ? readFileSync(`${PUSH_BASE}/last`, 'utf8').trim() : ''
   let watching = true
@@ -364,9 +367,10 @@ describe('config push: the install process dies halfway (a server restart)', () 
     const watch = killInstallAfterFirstFile(files)
     const o = await installer.install(id, { files, validateOnly: false })
     const { killedAt, mixSeen } = await watch.stop()
-    expect(killedAt).toBe('install')
-    expect(o).toMatchObject({ ok: false, restored: true, step: 'install' })
-    expect(o.reason).toMatch(/undone.*install process stopped at step "install"/s)
+    // The watcher polls: on a fast run the install may already be at a later step when it is caught.
+    expect(KILLED_STEPS).toContain(killedAt)
+    expect(o).toMatchObject({ ok: false, restored: true, step: killedAt })
+    expect(o.reason).toMatch(new RegExp(`undone.*install process stopped at step "${killedAt}"`, 's'))
     for (const f of files) expect(readFileSync(f.path).equals(originalBytes(f.path))).toBe(true)
     expect(changedSinceStart()).toEqual([])
     expect(await installer.lastPush(id)).toMatchObject({ state: 'old', paths: [MAIN, MASTER] })
@@ -382,13 +386,13 @@ describe('config push: the install process dies halfway (a server restart)', () 
     const leaving = new ConfigInstaller({ connections: vps.services.connections, configBackups: vps.services.configBackups, followMs: 0 })
     await leaving.install(id, { files, validateOnly: false }).catch((e: unknown) => e)
     const { killedAt } = await watch.stop()
-    expect(killedAt).toBe('install')
+    expect(KILLED_STEPS).toContain(killedAt)
     const first = await installer.lastPush(id)
     expect(first?.state).toBe('running') // not stale yet: the launch could still be starting it
     await new Promise((r) => setTimeout(r, 16_000))
     const last = await installer.lastPush(id)
     expect(last).toMatchObject({ state: 'old', paths: [MAIN, MASTER] })
-    expect(last?.reason).toMatch(/undone.*install process stopped at step "install"/s)
+    expect(last?.reason).toMatch(new RegExp(`undone.*install process stopped at step "${killedAt}"`, 's'))
     for (const f of files) expect(readFileSync(f.path).equals(originalBytes(f.path))).toBe(true)
     expect(changedSinceStart()).toEqual([])
     expect(await greets(25, '220')).toBe(true)
