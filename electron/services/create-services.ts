@@ -50,6 +50,9 @@ export interface CreateServicesOptions {
 export async function createServices(o: CreateServicesOptions): Promise<Services> {
   const env = o.env ?? process.env
   const home = env['HOME'] || env['USERPROFILE'] || homedir()
+  const localUser = env['USER'] || env['USERNAME'] || safeUserName()
+  /** Who acts from this desktop, for the server's logs and the audit trail. */
+  const desktopActor = `${localUser}@${hostname()}`
   const journal = new JsonlActivityJournal(o.dataDir, o.emit)
   const profiles = new JournaledProfileStore(new JsonProfileStore(o.dataDir), journal)
   const secrets = o.secrets ?? new CipherSecretStore(o.dataDir, aesFileCipher(o.dataDir, env['POSTDESK_SECRET_PASSPHRASE'] || undefined), FILE_SECRETS)
@@ -101,7 +104,7 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
   const mail = new MailService({
     databaseOf: (id) => ({ transaction: (fn) => db.transaction(id, fn) }),
     settingsOf: (id, opts) => mailSettings.get(id, opts),
-    actor: `Postdesk (${env['USER'] || env['USERNAME'] || safeUserName()}@${hostname()})`,
+    actor: `Postdesk (${desktopActor})`,
     emit: o.emit,
     execAsRoot,
   })
@@ -109,7 +112,7 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     info: { version: o.version, dataDir: o.dataDir, platform: process.platform, harness: o.harness },
     profiles,
     secrets,
-    sshConfig: new SshConfigImporter(profiles, { home, localUser: env['USER'] || env['USERNAME'] || safeUserName() }),
+    sshConfig: new SshConfigImporter(profiles, { home, localUser }),
     calls: new CallRegistry(),
     connections,
     facts,
@@ -142,12 +145,11 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
       connections,
       secrets,
       journal,
-      configBackups,
       emit: o.emit,
-      actor: `${env['USER'] || env['USERNAME'] || safeUserName()}@${hostname()}`,
+      actor: desktopActor,
       facts,
       // The workspace journals each push with its author and snapshot; the installer only does the server side.
-      installer: new ConfigInstaller({ connections, configBackups, actor: `${env['USER'] || env['USERNAME'] || safeUserName()}@${hostname()}` }),
+      installer: new ConfigInstaller({ connections, configBackups, actor: desktopActor }),
       // The Apache file of PostfixAdmin's allowlist block, as the firewall area knows it.
       apacheConfOf: async (id) => {
         const a = (await firewall?.get(id))?.apache

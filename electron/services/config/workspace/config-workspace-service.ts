@@ -18,7 +18,6 @@ import type {
 import { AppError } from '../../../../shared/errors'
 import type { SecretStore } from '../../secrets/secret-store'
 import { Mutex } from '../../storage/mutex'
-import type { ConfigBackupRegistry } from '../../system/undo-registry'
 import type { ActivityJournal, ConnectionManager, ConfigWorkspaceService, EmitEvent, FactsService } from '../../types'
 import type { ConfigInstallerApi, InstallFile } from '../push/install-types'
 import { discoverServerConfigs, type DiscoveryResult, type ServerCapture } from './remote-discovery'
@@ -32,7 +31,6 @@ export interface ConfigWorkspaceDeps {
   connections: ConnectionManager
   secrets: SecretStore
   journal: ActivityJournal
-  configBackups: ConfigBackupRegistry
   emit: EmitEvent
   /** "user@host" of the desktop, for the audit trail. */
   actor: string
