@@ -87,6 +87,11 @@ export class FirewallService {
     this.pollMs = o.rollbackPollMs ?? 1000
   }
 
+  /** Drops what is kept for a removed server (its allowlist and history); true when there was something. */
+  forget(serverId: string): Promise<boolean> {
+    return this.store.forget(serverId)
+  }
+
   async get(server: string): Promise<Allowlist> {
     const id = await this.idOf(server)
     return (await this.store.read(id)).allowlist

@@ -21,6 +21,6 @@ export async function removeServer(s: Pick<Services, 'connections' | 'profiles' 
   if (!removed) return { removed, secrets: 0, configsWorkspace: false, allowlist: false }
   const configs = await s.configs.forget(id)
   const secrets = configs.secrets + (await s.secrets.delete(id))
-  const allowlist = await s.firewall.store.forget(id)
+  const allowlist = await s.firewall.forget(id)
   return { removed, secrets, configsWorkspace: configs.workspace, allowlist }
 }
