@@ -80,6 +80,10 @@ export function mariadbAnswers(): boolean {
  */
 export async function restartMariadb(conn: VpsConnection): Promise<void> {
   await execFileP('sh', ['-c', `setsid ip netns exec ${conn.namespace} service mariadb restart >>"$1" 2>&1 </dev/null`, 'sh', DAEMONS_LOG], { timeout: 120_000 })
+  // Postfix's proxymap keeps its old MySQL connection: its next query fails ("Server has gone away") and
+  // the map stays failed for retry_interval (60 s), so the next test's mail would get 451. A reload
+  // gives Postfix fresh lookup processes, as the server had before the restart.
+  await execFileP('ip', ['netns', 'exec', conn.namespace, 'postfix', 'reload'], { timeout: 60_000 })
 }
 
 /** Leaves MariaDB running inside the namespace whatever a test did: test/vps/up.sh (idempotent) if it does not answer. */
