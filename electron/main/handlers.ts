@@ -109,12 +109,19 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
     'journal.export': (i) => s.journal.export(i.format, i.server ? { server: i.server } : {}),
 
     'logs.follow': async (i) => {
-      const h = await s.logs.follow(i.id, { lines: i.lines, ...(i.path ? { path: i.path } : {}) })
+      const h = await s.logs.follow(i.id, { lines: i.lines, choice: i.source, ...(i.path ? { path: i.path } : {}) })
       return { followId: h.followId, source: h.source }
     },
     'logs.stop': async (i) => ({ stopped: await s.logs.stop(i.followId) }),
     'logs.search': (i) =>
-      s.logs.searchForRenderer(i.id, i.searchId, { text: i.text, maxLines: i.maxLines, ...(i.since !== undefined ? { since: i.since } : {}), ...(i.until !== undefined ? { until: i.until } : {}) }),
+      s.logs.searchForRenderer(i.id, i.searchId, {
+        text: i.text,
+        maxLines: i.maxLines,
+        choice: i.source,
+        ...(i.path ? { path: i.path } : {}),
+        ...(i.since !== undefined ? { since: i.since } : {}),
+        ...(i.until !== undefined ? { until: i.until } : {}),
+      }),
     'logs.cancelSearch': (i) => ({ cancelled: s.logs.cancelSearch(i.searchId) }),
     'logs.inject': (i) => ({ injected: s.logs.inject(i.followId, i.count, i.lines) }),
   }

@@ -15,19 +15,31 @@ export const LogSourceInfo = z.union([
 ])
 export type LogSourceInfo = z.infer<typeof LogSourceInfo>
 
+/**
+ * Which log to read: 'auto' detects it (Postfix's maillog_file, the freshest syslog file, else the
+ * journal on systemd hosts); 'file' a log file only (`path`, or the detected file); 'journal' the
+ * journal of the mail units even when a file is written too.
+ */
+export const LogSourceChoice = z.enum(['auto', 'file', 'journal'])
+export type LogSourceChoice = z.infer<typeof LogSourceChoice>
+export const LOG_SOURCE_CHOICES = LogSourceChoice.options
+
+const LogPath = z.string().regex(/^\/[^\0\n]{1,4095}$/)
+
 export const FollowState = z.enum(['starting', 'following', 'resuming', 'stopped', 'failed'])
 export type FollowState = z.infer<typeof FollowState>
 
 export const logsChannels = {
   /** Starts following the server's mail log: the last `lines` lines, then new ones as `logs.lines` events. */
   'logs.follow': {
-    input: z.object({ id: ServerId, lines: z.number().int().min(0).max(100000).default(1000), path: z.string().regex(/^\/[^\0\n]{1,4095}$/).optional() }),
+    input: z.object({ id: ServerId, lines: z.number().int().min(0).max(100000).default(1000), source: LogSourceChoice.default('auto'), path: LogPath.optional() }),
     output: z.object({ followId: z.string(), source: LogSourceInfo }),
   },
   'logs.stop': { input: z.object({ followId: StreamId }), output: z.object({ stopped: z.boolean() }) },
   /**
    * Searches the log and its rotated files (including .gz) on the server for `text` between `since` and
    * `until` (ms since the epoch); matches arrive as `logs.searchLines` events; resolves when done.
+   * `source` as for logs.follow (a forced journal is searched with journalctl --since/--until).
    */
   'logs.search': {
     input: z.object({
@@ -37,6 +49,8 @@ export const logsChannels = {
       since: z.number().optional(),
       until: z.number().optional(),
       maxLines: z.number().int().min(1).max(1000000).default(100000),
+      source: LogSourceChoice.default('auto'),
+      path: LogPath.optional(),
     }),
     output: z.object({ matched: z.number(), files: z.array(z.string()), cancelled: z.boolean(), limited: z.boolean() }),
   },

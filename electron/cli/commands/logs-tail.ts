@@ -1,7 +1,7 @@
 // `postdesk logs tail NAME [filters]` and `postdesk logs search NAME --since … --until … TEXT`.
 
 import type { Command } from 'commander'
-import type { StreamLine } from '../../../shared/contract/logs'
+import { LOG_SOURCE_CHOICES, type LogSourceChoice, type StreamLine } from '../../../shared/contract/logs'
 import { AppError } from '../../../shared/errors'
 import { compileFilter, LINE_STATUSES, serviceOf, statusOf, type LineFilter, type LineStatus } from '../../../shared/logs/line-filter'
 import type { Severity } from '../../../shared/logs/types'
@@ -56,6 +56,15 @@ function filterOf(o: FilterOptions): LineFilter {
   return f
 }
 
+/** --source and --path: the source choice, checked before anything connects. */
+export function sourceOf(o: { source?: string; path?: string }): { choice: LogSourceChoice; path?: string } {
+  const v = (o.source ?? 'auto').trim().toLowerCase()
+  if (!(LOG_SOURCE_CHOICES as readonly string[]).includes(v)) throw new AppError('invalid-input', `--source ${o.source}: use one of ${LOG_SOURCE_CHOICES.join(', ')} (auto detects the log; journal forces journalctl; file forces a log file, --path names it).`)
+  const choice = v as LogSourceChoice
+  if (o.path && choice === 'journal') throw new AppError('invalid-input', '--path names a log file: it cannot be used with --source journal (use --source file, or leave --path out).')
+  return { choice, ...(o.path ? { path: o.path } : {}) }
+}
+
 const pad = (n: number) => String(n).padStart(2, '0')
 function clock(t: number | null): string {
   if (t === null) return '--:--:--'
@@ -95,31 +104,40 @@ export function registerLogsTail(program: Command, ctx: CliContext): void {
   withFilters(logs.command('tail <name>').description("follow a server's mail log, parsed (Ctrl-C to stop)"))
     .option('-n, --lines <n>', 'start with the last N lines', '20')
     .option('--max-lines <n>', 'stop after printing N lines')
-    .option('--path <file>', 'follow this file instead of the detected log')
-    .action(async (name: string, o: FilterOptions & { lines: string; maxLines?: string; path?: string }) => {
+    .option('--source <kind>', `which log: ${LOG_SOURCE_CHOICES.join(', ')} (auto: maillog_file, the freshest syslog file, else the journal)`, 'auto')
+    .option('--path <file>', 'follow this file instead of the detected log (with --source auto or file)')
+    .action(async (name: string, o: FilterOptions & { lines: string; maxLines?: string; path?: string; source?: string }) => {
       const test = compileFilter(filterOf(o))
+      const src = sourceOf(o)
       const id = await connected(ctx, name)
       const s = await ctx.services()
       const max = o.maxLines ? Number(o.maxLines) : Infinity
       let printed = 0
       let finish: (e?: unknown) => void = () => undefined
       const finished = new Promise<void>((res, rej) => (finish = (e) => (e ? rej(e) : res())))
-      const h = await s.logs.follow(id, {
-        lines: Number(o.lines) || 0,
-        ...(o.path ? { path: o.path } : {}),
-        onLines: (lines) => {
-          for (const l of lines) {
-            if (printed >= max || !test(l)) continue
-            ctx.io.out(o.json ? JSON.stringify(l) + '\n' : formatLine(l))
-            if (++printed >= max) finish()
-          }
-        },
-        onState: (state, message) => {
-          if (state === 'failed') finish(new AppError('remote-failed', message ?? 'Following the log failed.'))
-          else if (state === 'resuming') ctx.io.err(`postdesk: connection lost, resuming (${message ?? ''})\n`)
-          else if (state === 'following' && message) ctx.io.err(`postdesk: ${message}\n`)
-        },
-      })
+      const h = await s.logs
+        .follow(id, {
+          lines: Number(o.lines) || 0,
+          choice: src.choice,
+          ...(src.path ? { path: src.path } : {}),
+          onLines: (lines) => {
+            for (const l of lines) {
+              if (printed >= max || !test(l)) continue
+              ctx.io.out(o.json ? JSON.stringify(l) + '\n' : formatLine(l))
+              if (++printed >= max) finish()
+            }
+          },
+          onState: (state, message) => {
+            if (state === 'failed') finish(new AppError('remote-failed', message ?? 'Following the log failed.'))
+            else if (state === 'resuming') ctx.io.err(`postdesk: connection lost, resuming (${message ?? ''})\n`)
+            else if (state === 'following' && message) ctx.io.err(`postdesk: ${message}\n`)
+          },
+        })
+        .catch(async (e: unknown) => {
+          await s.connections.closeAll()
+          throw e
+        })
+      ctx.io.err(`postdesk: following ${h.source.kind === 'file' ? h.source.path : `the journal (${h.source.units.join(', ')})`}\n`)
       const onSig = () => finish()
       process.once('SIGINT', onSig)
       try {
@@ -135,9 +153,11 @@ export function registerLogsTail(program: Command, ctx: CliContext): void {
     .option('--since <when>', 'from this time (ISO 8601, epoch ms, or 30m / 2h / 7d ago)')
     .option('--until <when>', 'up to this time')
     .option('--max-lines <n>', 'stop after N matches', '100000')
-    .option('--path <file>', 'search this log (and its rotated files) instead of the detected one')
-    .action(async (name: string, text: string | undefined, o: FilterOptions & { since?: string; until?: string; maxLines: string; path?: string }) => {
+    .option('--source <kind>', `which log: ${LOG_SOURCE_CHOICES.join(', ')} (journal: journalctl --since/--until on the server)`, 'auto')
+    .option('--path <file>', 'search this log (and its rotated files) instead of the detected one (with --source auto or file)')
+    .action(async (name: string, text: string | undefined, o: FilterOptions & { since?: string; until?: string; maxLines: string; path?: string; source?: string }) => {
       const test = compileFilter(filterOf(o))
+      const src = sourceOf(o)
       const id = await connected(ctx, name)
       const s = await ctx.services()
       const ac = new AbortController()
@@ -151,7 +171,8 @@ export function registerLogsTail(program: Command, ctx: CliContext): void {
           signal: ac.signal,
           ...(o.since ? { since: parseWhen(o.since) } : {}),
           ...(o.until ? { until: parseWhen(o.until) } : {}),
-          ...(o.path ? { path: o.path } : {}),
+          choice: src.choice,
+          ...(src.path ? { path: src.path } : {}),
           onLines: (lines, p) => {
             for (const l of lines) if (test(l)) ctx.io.out(o.json ? JSON.stringify(l) + '\n' : formatLine(l))
             if (p.file && p.file !== lastFile) ctx.io.err(`postdesk: searching ${p.file} (${p.filesDone + 1}/${p.filesTotal})\n`)

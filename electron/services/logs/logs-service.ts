@@ -2,14 +2,14 @@
 // harness's way to push generated lines through the same pipeline.
 
 import { AppError } from '../../../shared/errors'
-import type { LogSourceInfo, StreamLine } from '../../../shared/contract/logs'
+import type { LogSourceChoice, LogSourceInfo, StreamLine } from '../../../shared/contract/logs'
 import type { EmitEvent, ExecOptions, ExecResult } from '../types'
 import type { StreamHandlers, StreamingExec } from '../ssh/stream-command'
 import { MailLogParser } from '../../../shared/logs/parse-line'
 import { LineSplitter } from '../../../shared/logs/line-splitter'
 import { toWireBatch } from '../../../shared/logs/wire-line'
 import { LogFollower, sourceInfo, type FollowTransport } from './log-follower'
-import { chooseLogSource, logProbeArgv, parseLogProbe, type LogSource } from './log-source'
+import { logProbeArgv, parseLogProbe, resolveLogSource, type LogSource } from './log-source'
 import { filesForRange, journalSearchArgv, parseSearchList, searchArgv, searchListArgv } from './log-search'
 import { syntheticLines } from './synthetic-lines'
 
@@ -48,6 +48,8 @@ export interface SearchRequest {
   text: string
   /** what to search instead of the detected log (e.g. the journal) */
   source?: LogSource
+  /** the user's choice of source (default 'auto'; see resolveLogSource) */
+  choice?: LogSourceChoice
   since?: number
   until?: number
   maxLines?: number
@@ -71,25 +73,29 @@ export class LogsService {
     }
   }
 
-  /** The log the server writes (see chooseLogSource); `path` overrides the detection. */
-  async detectSource(idOrName: string, path?: string): Promise<LogSource> {
+  /**
+   * The log the server writes (see chooseLogSource), or the kind the user chose (see
+   * resolveLogSource); `path` overrides the detection (with 'auto' or 'file').
+   */
+  async detectSource(idOrName: string, path?: string, choice: LogSourceChoice = 'auto'): Promise<LogSource> {
     const id = await this.o.resolveId(idOrName)
-    if (path) return { kind: 'file', path }
+    if (path) {
+      if (choice === 'journal') throw new AppError('invalid-input', `A path (${path}) was given with the journal as the source: a path names a log file. Choose the file source for it, or leave the path out.`)
+      return { kind: 'file', path }
+    }
     const hint = await this.o.mailLogHint?.(id).catch(() => null)
     const r = await this.o.transport.execAsRoot(id, logProbeArgv(hint ? [hint] : []), { timeoutMs: 20_000 })
-    const source = chooseLogSource(parseLogProbe(r.stdout), hint)
-    if (!source) throw new AppError('not-found', 'No readable mail log found on the server (/var/log/maillog, /var/log/mail.log, maillog_file or the journal).')
-    return source
+    return resolveLogSource(parseLogProbe(r.stdout), choice, hint)
   }
 
   /**
    * detectSource, again after a moment when the connection was lost or replaced meanwhile (the
    * follower itself resumes across that; the detection before it must not fail the follow for it).
    */
-  private async detectSourceRetrying(serverId: string, path?: string): Promise<LogSource> {
+  private async detectSourceRetrying(serverId: string, path?: string, choice?: LogSourceChoice): Promise<LogSource> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.detectSource(serverId, path)
+        return await this.detectSource(serverId, path, choice)
       } catch (e) {
         const code = (e as { code?: string }).code
         const transient = code === 'disconnected' || code === 'not-connected' || code === 'timeout'
@@ -101,10 +107,10 @@ export class LogsService {
   }
 
   /** Starts following; lines arrive through onLines (default: `logs.lines` events). */
-  async follow(idOrName: string, o: { lines?: number; path?: string; source?: LogSource; onLines?: (lines: StreamLine[]) => void; onState?: (s: string, m?: string, gap?: boolean) => void } = {}): Promise<FollowHandle> {
+  async follow(idOrName: string, o: { lines?: number; path?: string; choice?: LogSourceChoice; source?: LogSource; onLines?: (lines: StreamLine[]) => void; onState?: (s: string, m?: string, gap?: boolean) => void } = {}): Promise<FollowHandle> {
     const serverId = await this.o.resolveId(idOrName)
-    // `source` chooses it outright (e.g. the journal on a host that also writes a file)
-    const source = o.source ?? (await this.detectSourceRetrying(serverId, o.path))
+    // `source` chooses it outright (e.g. the journal on a host that also writes a file); `choice` is the user's
+    const source = o.source ?? (await this.detectSourceRetrying(serverId, o.path, o.choice))
     const followId = `f${this.nextId++}`
     const info = sourceInfo(source)
     const follower = new LogFollower(this.followTransport, {
@@ -165,7 +171,7 @@ export class LogsService {
   /** Searches the log's files (or the journal) on the server; matches stream through onLines. */
   async search(idOrName: string, r: SearchRequest): Promise<{ matched: number; files: string[]; cancelled: boolean; limited: boolean }> {
     const serverId = await this.o.resolveId(idOrName)
-    const source = r.source ?? (await this.detectSource(serverId, r.path))
+    const source = r.source ?? (await this.detectSource(serverId, r.path, r.choice))
     const max = r.maxLines ?? 100_000
     let argv: string[]
     let files: string[] = []

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
-import type { LogSourceInfo, StreamLine, WireBatch } from '../../../shared/contract/logs'
+import type { LogSourceChoice, LogSourceInfo, StreamLine, WireBatch } from '../../../shared/contract/logs'
 import { attackReport } from '../../../shared/logs/attack-report'
 import { compileFilter, isEmptyFilter, type LineFilter } from '../../../shared/logs/line-filter'
 import { MessageCorrelator } from '../../../shared/logs/message-correlator'
@@ -23,6 +23,9 @@ export const useLogsStore = defineStore('logs', () => {
   const gap = ref(false)
   const following = ref(true) // auto-scroll to the newest line
   const newSincePause = ref(0)
+  /** The user's choice of log source per server ('auto' unless chosen): used by every start and search. */
+  const sourceChoices = ref<Record<string, LogSourceChoice>>({})
+  const sourceChoiceOf = (id: string): LogSourceChoice => sourceChoices.value[id] ?? 'auto'
 
   const ring = new LineRing<StreamLine>(RING_CAPACITY)
   /** The filtered lines in order (a plain array behind a shallow ref: no deep reactivity on 100k objects). */
@@ -129,7 +132,7 @@ export const useLogsStore = defineStore('logs', () => {
     state.value = 'starting'
     starting++
     try {
-      const r = await call(window.api.logs.follow({ id, lines }))
+      const r = await call(window.api.logs.follow({ id, lines, source: sourceChoiceOf(id) }))
       if (token !== startToken) {
         // replaced meanwhile (stopped, or another server): this follow is nobody's now
         early.delete(r.followId)
@@ -165,6 +168,17 @@ export const useLogsStore = defineStore('logs', () => {
     if (state.value !== 'idle') state.value = 'stopped'
     // the state is set before the await: a start() that comes meanwhile owns it afterwards
     if (f) await call(window.api.logs.stop({ followId: f })).catch(() => undefined)
+  }
+
+  /** Remembers the source for a server; restart() then follows it. */
+  function setSourceChoice(id: string, choice: LogSourceChoice): void {
+    sourceChoices.value = { ...sourceChoices.value, [id]: choice }
+  }
+
+  /** Follows the server again from the start (e.g. with another source). */
+  async function restart(id: string, lines = 1000): Promise<void> {
+    await stop()
+    await start(id, lines)
   }
 
   function clear(): void {
@@ -239,7 +253,7 @@ export const useLogsStore = defineStore('logs', () => {
     searchProgress.value = { filesDone: 0, filesTotal: 0, file: '' }
     searchState.value = 'running'
     try {
-      const r = await call(window.api.logs.search({ id: serverId.value, searchId: id, text: q.text, maxLines: 50_000, ...(q.since !== undefined ? { since: q.since } : {}), ...(q.until !== undefined ? { until: q.until } : {}) }))
+      const r = await call(window.api.logs.search({ id: serverId.value, searchId: id, text: q.text, maxLines: 50_000, source: sourceChoiceOf(serverId.value), ...(q.since !== undefined ? { since: q.since } : {}), ...(q.until !== undefined ? { until: q.until } : {}) }))
       if (searchId.value !== id) return
       searchSummary.value = r
       searchState.value = r.cancelled ? 'cancelled' : 'done'
@@ -256,6 +270,7 @@ export const useLogsStore = defineStore('logs', () => {
   return {
     serverId, followId, source, state, stateMessage, gap, following, newSincePause,
     visible, version, total, dropped, filter, filterError, chart, filtering,
+    sourceChoices, sourceChoiceOf, setSourceChoice, restart,
     start, stop, clear, setFilter, setFollowing, timeline, attacks, filteredText,
     searchId, searchResults, searchProgress, searchState, searchSummary, search, cancelSearch,
     lineAt: (i: number) => ring.at(i),

@@ -517,6 +517,12 @@ export default {
       failed: 'Following failed',
     },
     counts: '{shown} of {total} lines shown',
+    source: {
+      label: 'Source',
+      auto: 'Automatic',
+      journal: 'Journal',
+      file: 'File',
+    },
     offline: 'Connect to the server to follow its mail log.',
     follow: 'Follow',
     pause: 'Pause',

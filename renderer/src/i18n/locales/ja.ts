@@ -516,6 +516,12 @@ export default {
       failed: '追跡に失敗しました',
     },
     counts: '{total} 行中 {shown} 行を表示',
+    source: {
+      label: 'ソース',
+      auto: '自動',
+      journal: 'ジャーナル',
+      file: 'ファイル',
+    },
     offline: 'メールログを追跡するにはサーバーに接続してください。',
     follow: '追跡',
     pause: '一時停止',

@@ -1,0 +1,34 @@
+// `postdesk logs tail|search --source`: an invalid value (or --path with the journal) is refused by
+// the real bin with a message listing the choices, before any server is looked up.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { sourceOf } from '../../../electron/cli/commands/logs-tail'
+import { runPostdesk } from '../support/run-postdesk'
+
+const home = mkdtempSync(join(tmpdir(), 'postdesk-logs-source-'))
+afterAll(() => rmSync(home, { recursive: true, force: true }))
+
+describe('logs --source', () => {
+  it('reads auto, journal and file (any case), with --path only for a file', () => {
+    expect(sourceOf({})).toEqual({ choice: 'auto' })
+    expect(sourceOf({ source: 'Journal' })).toEqual({ choice: 'journal' })
+    expect(sourceOf({ source: 'file', path: '/var/log/maillog' })).toEqual({ choice: 'file', path: '/var/log/maillog' })
+    expect(sourceOf({ path: '/var/log/maillog' })).toEqual({ choice: 'auto', path: '/var/log/maillog' })
+    expect(() => sourceOf({ source: 'journal', path: '/var/log/maillog' })).toThrow(/cannot be used with --source journal/)
+  })
+
+  it.each([['tail'], ['search']])('logs %s refuses an unknown source, listing the choices', async (cmd) => {
+    const r = await runPostdesk(home, ['logs', cmd, 'nosuchserver', '--source', 'jornal'])
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toContain('--source jornal: use one of auto, file, journal')
+    expect(r.stderr).not.toMatch(/nosuchserver/)
+  })
+
+  it('logs tail refuses --path with --source journal', async () => {
+    const r = await runPostdesk(home, ['logs', 'tail', 'nosuchserver', '--source', 'journal', '--path', '/var/log/mail.log'])
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toContain('--path names a log file')
+  })
+})
