@@ -37,6 +37,21 @@ export type ServicesOverview = z.infer<typeof ServicesOverview>
 export const UndoOffer = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), service: ServiceKey, description: z.string(), path: z.string() })
 export type UndoOffer = z.infer<typeof UndoOffer>
 
+/**
+ * Another service acted on after this one, because of it: a Postfix reload after the database came back
+ * (`mysql-lookups`: Postfix's lookup processes keep their dead MySQL connections and refuse mail with
+ * "451 Temporary lookup failure" for the map's retry_interval). Verified like any action.
+ */
+export const ServiceFollowUp = z.object({
+  key: ServiceKey,
+  action: ServiceAction,
+  cause: z.enum(['mysql-lookups']),
+  ok: z.boolean(),
+  /** Why the follow-up failed (from the server); empty when ok. */
+  reason: z.string(),
+})
+export type ServiceFollowUp = z.infer<typeof ServiceFollowUp>
+
 export const ServiceActionResult = z.object({
   key: ServiceKey,
   name: z.string(),
@@ -52,6 +67,8 @@ export const ServiceActionResult = z.object({
   /** Why it failed, from the server: config check, status output, last log lines. Empty when ok. */
   reason: z.string(),
   undo: z.array(UndoOffer),
+  /** What was done to other services because of this action (see ServiceFollowUp); usually empty. */
+  followUps: z.array(ServiceFollowUp),
   durationMs: z.number(),
 })
 export type ServiceActionResult = z.infer<typeof ServiceActionResult>

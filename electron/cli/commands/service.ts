@@ -42,7 +42,7 @@ export function registerService(program: Command, ctx: CliContext): void {
       if (interrupts) await confirmOrRefuse(ctx, o.yes, `${act} ${svc} on "${profile.name}"? This interrupts ${INTERRUPTS[interrupts]}.`, `refusing to ${act} ${svc}`)
       const r = await s.systemServices.act(profile.id, svc, act)
       if (o.json) printJson(ctx, r)
-      else ctx.io.out(renderResult(r))
+      else ctx.io.out(renderResult(r, profile.name))
       if (!r.ok) throw new CliFailure(`${svc} ${act} failed on ${profile.name}${r.refused ? ' (refused, nothing changed)' : ''}`, null)
     })
 }
@@ -54,9 +54,14 @@ function statusTable(list: readonly ServiceStatus[]): string {
   ])
 }
 
-function renderResult(r: ServiceActionResult): string {
+function renderResult(r: ServiceActionResult, server: string): string {
   const head = r.ok ? `${r.name}: ${r.action} done in ${(r.durationMs / 1000).toFixed(1)} s, ${r.status.running ? `running (PID ${r.status.pid ?? '?'}${r.status.ports.length ? `, ports ${r.status.ports.join(',')}` : ''})` : 'stopped'}.` : `${r.name}: ${r.action} FAILED${r.refused ? ' (refused; nothing was changed)' : ''}.`
   const lines = [head]
+  for (const f of r.followUps) {
+    // Only cause so far: the database came back and Postfix's MySQL lookups had to reconnect.
+    if (f.ok) lines.push(`Postfix was reloaded so its MySQL lookups reconnect (otherwise it refuses mail with 451 for up to a minute).`)
+    else lines.push(`WARNING: Postfix was not reloaded after the database came back; it may refuse mail with "451 Temporary lookup failure" for up to a minute. Reload it: postdesk service reload ${JSON.stringify(server)} postfix.\n${f.reason}`)
+  }
   if (!r.ok) {
     lines.push(r.reason)
     for (const u of r.undo) lines.push(`Undo available: ${u.description} (offer ${u.id}; in the app, or with the same session)`)

@@ -1,6 +1,7 @@
-import type { ServiceAction, ServiceActionResult, ServiceKey, ServicesOverview, ServiceStatus } from '../../../shared/domain/system'
+import type { ServiceAction, ServiceActionResult, ServiceFollowUp, ServiceKey, ServicesOverview, ServiceStatus } from '../../../shared/domain/system'
 import { AppError } from '../../../shared/errors'
 import type { ActivityJournal, ExecOptions, ExecResult } from '../types'
+import { POSTFIX_MAPS_SCRIPT, usesMysqlMaps } from './database-follow-up'
 import { parseServiceProbe, type ServiceProbe } from './parse-service-probe'
 import { SERVICE_CATALOG, serviceDef } from './service-catalog'
 import { probeArgs, SERVICE_PROBE_SCRIPT } from './service-probe-script'
@@ -44,6 +45,8 @@ exit 0
  * running). Every action is verified: the service must be running (or stopped) with its ports
  * listening within a timeout; a failure says why (command output, status, last log lines) and
  * offers the known ways back (UndoProvider). Every action is journaled.
+ * When the database comes back (restart, or start), Postfix is reloaded if it runs and uses MySQL maps
+ * (see database-follow-up.ts), through the same verified path; the result lists it in `followUps`.
  */
 export class ServiceManager {
   /** Ports seen listening per server+service: what a start or restart must bring back. */
@@ -92,6 +95,7 @@ export class ServiceManager {
       output: '',
       reason: '',
       undo: [],
+      followUps: [],
       durationMs: Date.now() - started,
       ...partial,
     })
@@ -124,7 +128,11 @@ export class ServiceManager {
     // A command that failed gets a short look only: there is nothing to wait for.
     const verified = await this.verify(serverId, key, action, expected, action === 'restart' ? status.pid : null, ran.code === 0 ? this.verifyTimeoutMs : Math.min(this.verifyTimeoutMs, 3000))
     const ok = ran.code === 0 && verified.ok
-    if (ok) return finish(result({ ok: true, status: verified.status, output }))
+    if (ok) {
+      const done = await finish(result({ ok: true, status: verified.status, output }))
+      if (key === 'database' && (action === 'restart' || action === 'start')) done.followUps = await this.afterDatabase(serverId)
+      return done
+    }
     const why: string[] = []
     if (ran.code !== 0) why.push(`${argv.join(' ')} exited with ${ran.code ?? ran.signal ?? 'no status'}${output ? `:\n${output}` : ''}`)
     if (!verified.ok) why.push(verified.problem)
@@ -141,6 +149,31 @@ export class ServiceManager {
     await this.deps.journal.record({ server: serverId, area: 'services', action: 'undo', target: offer.path, result: 'ok' })
     const s = await this.status(serverId, offer.service)
     return this.act(serverId, offer.service, s.running ? 'restart' : 'start')
+  }
+
+  /**
+   * After the database came back: a verified `postfix reload` when Postfix runs and uses mysql: maps, so
+   * its lookup processes reconnect instead of refusing mail with 451 for the maps' retry_interval.
+   * Dovecot is left alone (its SQL pool retries a query lost with the old connection on a new one).
+   */
+  private async afterDatabase(serverId: string): Promise<ServiceFollowUp[]> {
+    const followUp = (ok: boolean, reason: string): ServiceFollowUp[] => [{ key: 'postfix', action: 'reload', cause: 'mysql-lookups', ok, reason }]
+    let postfix: ServiceStatus | undefined
+    try {
+      postfix = (await this.probe(serverId, undefined, 'postfix')).services.find((s) => s.key === 'postfix')
+    } catch (e) {
+      return followUp(false, `Could not tell whether Postfix runs: ${messageOf(e)}\nIf it uses MySQL lookups, reload Postfix now, or it refuses mail with 451 for up to a minute.`)
+    }
+    if (!postfix?.running) return []
+    const maps = await this.deps.execAsRoot(serverId, ['sh', '-c', POSTFIX_MAPS_SCRIPT], { timeoutMs: 60_000 }).catch((e: unknown) => ({ code: 1, stdout: '', stderr: messageOf(e) }) as ExecResult)
+    if (maps.code !== 0) return followUp(false, `Could not tell whether Postfix uses MySQL lookups (postconf -n failed: ${firstLine(clip(maps.stderr || maps.stdout))}).\nIf it does, reload Postfix now, or it refuses mail with 451 for up to a minute.`)
+    if (!usesMysqlMaps(maps.stdout)) return []
+    try {
+      const r = await this.act(serverId, 'postfix', 'reload')
+      return followUp(r.ok, r.ok ? '' : r.reason)
+    } catch (e) {
+      return followUp(false, messageOf(e))
+    }
   }
 
   private commandFor(init: ServiceProbe['init'], key: ServiceKey, s: ServiceStatus, action: ServiceAction): string[] {
@@ -188,6 +221,10 @@ export class ServiceManager {
 function clip(s: string, max = 2000): string {
   const t = s.trim()
   return t.length > max ? '…' + t.slice(-max) : t
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
 }
 
 function firstLine(s: string): string {

@@ -431,6 +431,13 @@ export default {
     undone: 'Undo applied; {name} is running again',
     dismiss: 'Dismiss',
     confirmTitle: '{action} {name}?',
+    followUp: {
+      reloadPostfix: 'Reload Postfix',
+      'mysql-lookups': {
+        ok: 'Postfix was reloaded so that its MySQL lookups reconnect (otherwise it would refuse mail with “451 Temporary lookup failure” for up to a minute).',
+        failed: 'The database is back, but Postfix was not reloaded: it may refuse mail with “451 Temporary lookup failure” for up to a minute. Reload Postfix now.',
+      },
+    },
     interrupts: {
       mail: 'Mail delivery in and out (SMTP 25 and 587) stops until Postfix is started again. Sending servers will retry later.',
       mailboxes: 'IMAP and POP3 logins and local delivery stop. Incoming mail waits in the Postfix queue.',

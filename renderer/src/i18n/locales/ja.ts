@@ -430,6 +430,13 @@ export default {
     undone: '元に戻しました。{name} は再び稼働中です',
     dismiss: '閉じる',
     confirmTitle: '{name} を{action}しますか？',
+    followUp: {
+      reloadPostfix: 'Postfix をリロード',
+      'mysql-lookups': {
+        ok: 'Postfix の MySQL 参照がデータベースに接続し直すよう、Postfix をリロードしました（しないと最大 1 分間「451 Temporary lookup failure」でメールを拒否します）。',
+        failed: 'データベースは復帰しましたが、Postfix をリロードできませんでした。最大 1 分間「451 Temporary lookup failure」でメールを拒否することがあります。今すぐ Postfix をリロードしてください。',
+      },
+    },
     interrupts: {
       mail: 'Postfix を再び起動するまで、メールの送受信（SMTP 25・587）が止まります。送信側のサーバーは後で再送します。',
       mailboxes: 'IMAP・POP3 のログインとローカル配送が止まります。届いたメールは Postfix のキューで待ちます。',
