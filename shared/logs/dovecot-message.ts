@@ -224,6 +224,15 @@ function readLocalDelivery(s: string, p: number, args: string | null, out: Messa
   f.protocol = 'lmtp'
   if (args !== null && !/^\d+$/.test(args)) f.user = args
   f.text = s.slice(p)
+  // the LMTP session around the deliveries: `lmtp(PID): Connect from local`, `Disconnect from local: Logged out …`
+  if (s.startsWith('Connect from ', p)) {
+    out.kind = 'connect'
+    return
+  }
+  if (s.startsWith('Disconnect from ', p)) {
+    out.kind = 'disconnect'
+    return
+  }
   const m = s.indexOf('msgid=', p)
   if (m < 0) return
   let e: number
