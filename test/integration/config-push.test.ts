@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigInstaller } from '../../electron/services/config/push/config-installer'
 import type { InstallFile } from '../../electron/services/config/push/install-types'
-import { PUSH_BASE, STAGE_BASE } from '../../electron/services/config/push/push-paths'
+import { BACKUP_BASE, PUSH_BASE, PUSH_ID_RE, STAGE_BASE } from '../../electron/services/config/push/push-paths'
 import type { ConfigOwner } from '../../shared/domain/config-workspace'
 import { treeDiff, treeHashes } from './support/config-tree-hashes'
 import { expectMailFlows, holdMailConfig, pushRunStart, removePushRecordsSince, type MailConfigHold } from './support/mail-config-hold'
@@ -206,6 +206,31 @@ describe('config push: installed, reloaded, verified', () => {
     expect(readFileSync(MAIN).equals(originalBytes(MAIN))).toBe(true)
     expect(changedSinceStart()).toEqual([])
     expect((await inServer(['postconf', '-h', 'message_size_limit'])).stdout.trim()).not.toBe(value)
+  })
+
+  it('old backups are pruned at a push: the newest 30 backup folders are kept, the oldest go, the new one stays', async () => {
+    // 35 backup folders older than any real push (ids of 2000-01-01), each with a file in it
+    const fakes = Array.from({ length: 35 }, (_, i) => `${BACKUP_BASE}/20000101T0000${String(i).padStart(2, '0')}Z-0000aa`)
+    try {
+      for (const d of fakes) {
+        mkdirSync(`${d}/etc/postfix`, { recursive: true })
+        writeFileSync(`${d}/etc/postfix/main.cf`, '# old backup\n')
+      }
+      const backups = () => readdirSync(BACKUP_BASE).filter((n) => PUSH_ID_RE.test(n)).sort()
+      const before = backups()
+      const o = await installer.install(id, { files: [serverFile(MAIN, original(MAIN) + '\n# prune test\n', 'postfix', 'postfix-main')], validateOnly: false })
+      expect(o, o.reason ?? '').toMatchObject({ ok: true, step: 'done' })
+      const made = (o.installed[0]?.backup ?? '').split('/')[4]
+      // the newest 29 of those there before (fakes and any real ones), and this push's own
+      expect(backups()).toEqual([...before.slice(-29), made])
+      expect(existsSync(fakes[0]!)).toBe(false)
+      expect(readFileSync(o.installed[0]?.backup as string).equals(originalBytes(MAIN))).toBe(true)
+    } finally {
+      for (const d of fakes) rmSync(d, { recursive: true, force: true })
+      const back = await installer.install(id, { files: [serverFile(MAIN, originalBytes(MAIN), 'postfix', 'postfix-main')], validateOnly: false })
+      expect(back, back.reason ?? '').toMatchObject({ ok: true, step: 'done' })
+    }
+    expect(changedSinceStart()).toEqual([])
   })
 
   it('two pushes of the same file at once: one installs, the other changes nothing (lock or changed file), never a mix', async () => {

@@ -2,7 +2,7 @@ import { posix } from 'node:path'
 import { quoteWord } from '../../ssh/shell-quote'
 import type { InstallFile } from './install-types'
 import { sha256 } from './stage-script'
-import { backupDir, heredocTag, isIndexedMap, POSTDESK_LIB, PUSH_BASE, pushDir, SECTION } from './push-paths'
+import { BACKUP_BASE, backupDir, heredocTag, isIndexedMap, POSTDESK_LIB, PUSH_BASE, pushDir, SECTION } from './push-paths'
 
 export type ReloadTarget = 'postfix' | 'dovecot' | 'apache'
 
@@ -286,7 +286,7 @@ function mapCommands(files: readonly InstallFile[], indent: string, restoring: b
 
 /**
  * Moves the validated stage into a transaction folder, writes the install script and starts it as its
- * own session; answers `started PID`. Keeps the newest 30 transaction records.
+ * own session; answers `started PID`. Keeps the newest 30 transaction records and backup folders.
  */
 export function launchScript(stage: string, p: InstallPlan): string {
   const q = quoteWord
@@ -320,6 +320,10 @@ export function launchScript(stage: string, p: InstallPlan): string {
     'echo "$SEC""started $!"',
     `n=$(ls -1d ${PUSH_BASE}/2*/ 2>/dev/null | wc -l)`,
     `[ "$n" -gt 30 ] && ls -1d ${PUSH_BASE}/2*/ | sort | head -n $((n - 30)) | while IFS= read -r d; do rm -rf -- "$d"; done`,
+    // Backups likewise (they would otherwise grow on a small disk with every push): the newest 29 and
+    // the one this push makes. A running push is always the newest, so its backup is never pruned.
+    `n=$(ls -1d ${BACKUP_BASE}/2*/ 2>/dev/null | wc -l)`,
+    `[ "$n" -gt 29 ] && ls -1d ${BACKUP_BASE}/2*/ | sort | head -n $((n - 29)) | while IFS= read -r d; do rm -rf -- "$d"; done`,
     'exit 0',
     '}',
   ].join('\n') + '\n'
