@@ -6,7 +6,7 @@ import { compileFilter, isEmptyFilter, type LineFilter } from '../../../shared/l
 import { MessageCorrelator } from '../../../shared/logs/message-correlator'
 import { MinuteCounter } from '../../../shared/logs/minute-counts'
 import { fromWireBatch } from '../../../shared/logs/wire-line'
-import { call } from '../api/call'
+import { call, isApiError } from '../api/call'
 import { LineRing } from '../lib/line-ring'
 
 /** Lines kept in the window: older ones are dropped (a marker says so and offers a search on the server). */
@@ -26,6 +26,8 @@ export const useLogsStore = defineStore('logs', () => {
   /** The user's choice of log source per server ('auto' unless chosen): used by every start and search. */
   const sourceChoices = ref<Record<string, LogSourceChoice>>({})
   const sourceChoiceOf = (id: string): LogSourceChoice => sourceChoices.value[id] ?? 'auto'
+  /** What the chosen source lacks on the server when the last start failed for it (the view explains it). */
+  const sourceMissing = ref<'journalctl' | 'journal' | 'file' | null>(null)
 
   const ring = new LineRing<StreamLine>(RING_CAPACITY)
   /** The filtered lines in order (a plain array behind a shallow ref: no deep reactivity on 100k objects). */
@@ -129,6 +131,8 @@ export const useLogsStore = defineStore('logs', () => {
     await stop(false)
     clear()
     serverId.value = id
+    source.value = null
+    sourceMissing.value = null
     state.value = 'starting'
     starting++
     try {
@@ -150,6 +154,8 @@ export const useLogsStore = defineStore('logs', () => {
       if (token === startToken) {
         state.value = 'failed'
         stateMessage.value = e instanceof Error ? e.message : String(e)
+        const missing = isApiError(e) ? e.detail['missing'] : undefined
+        if (missing === 'journalctl' || missing === 'journal' || missing === 'file') sourceMissing.value = missing
       }
       throw e
     } finally {
@@ -270,7 +276,7 @@ export const useLogsStore = defineStore('logs', () => {
   return {
     serverId, followId, source, state, stateMessage, gap, following, newSincePause,
     visible, version, total, dropped, filter, filterError, chart, filtering,
-    sourceChoices, sourceChoiceOf, setSourceChoice, restart,
+    sourceChoices, sourceChoiceOf, sourceMissing, setSourceChoice, restart,
     start, stop, clear, setFilter, setFollowing, timeline, attacks, filteredText,
     searchId, searchResults, searchProgress, searchState, searchSummary, search, cancelSearch,
     lineAt: (i: number) => ring.at(i),

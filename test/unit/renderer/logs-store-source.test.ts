@@ -10,6 +10,8 @@ interface Bridge {
   follows: { id: string; source?: Choice }[]
   searches: { id: string; source?: Choice }[]
   stopped: string[]
+  /** when set, follow fails with this error */
+  failWith?: { code: string; message: string; detail?: Record<string, unknown> }
 }
 
 function install(): Bridge {
@@ -22,6 +24,7 @@ function install(): Bridge {
       onSearchLines: () => () => undefined,
       follow: async (i: { id: string; source?: Choice }) => {
         b.follows.push({ id: i.id, ...(i.source ? { source: i.source } : {}) })
+        if (b.failWith) return { ok: false, error: b.failWith }
         const source = i.source === 'journal' ? { kind: 'journal', units: ['postfix.service'] } : { kind: 'file', path: '/var/log/mail.log' }
         return { ok: true, value: { followId: `f${++n}`, source } }
       },
@@ -48,6 +51,8 @@ interface LogsStore {
   sourceChoiceOf(id: string): Choice
   readonly followId: string | null
   readonly source: { kind: string } | null
+  readonly state: string
+  readonly sourceMissing: string | null
 }
 const STORE = '../../../renderer/src/stores/logs'
 async function logsStore(): Promise<LogsStore> {
@@ -85,5 +90,23 @@ describe('logs store: the chosen log source', () => {
     await logs.start('a')
     await logs.start('c')
     expect(bridge.follows.map((f) => f.source)).toEqual(['file', 'journal', 'auto'])
+  })
+
+  it('a start refused for a missing source says what is missing, and a later start clears it and the old source', async () => {
+    const logs = await logsStore()
+    await logs.start('vps')
+    expect(logs.source?.kind).toBe('file')
+    logs.setSourceChoice('vps', 'journal')
+    bridge.failWith = { code: 'unsupported', message: 'The journal was chosen as the log source, but journalctl is not installed on the server.', detail: { missing: 'journalctl' } }
+    await expect(logs.restart('vps')).rejects.toMatchObject({ code: 'unsupported' })
+    expect([logs.state, logs.sourceMissing, logs.source]).toEqual(['failed', 'journalctl', null])
+    bridge.failWith = undefined
+    logs.setSourceChoice('vps', 'auto')
+    await logs.restart('vps')
+    expect([logs.sourceMissing, logs.source?.kind]).toEqual([null, 'file'])
+    // any other failure is not a missing source
+    bridge.failWith = { code: 'remote-failed', message: 'exit 1' }
+    await expect(logs.restart('vps')).rejects.toMatchObject({ code: 'remote-failed' })
+    expect(logs.sourceMissing).toBe(null)
   })
 })

@@ -529,6 +529,12 @@ export default {
       auto: 'Automatic',
       journal: 'Journal',
       file: 'File',
+      missing: {
+        journalctl: 'The journal cannot be read: journalctl is not installed on this server. Choose Automatic or File as the source.',
+        journal: 'The journal cannot be read: this server keeps no systemd journal (no systemd, no journal files). Choose Automatic or File as the source.',
+        file: 'No readable mail log file was found on this server (maillog_file, /var/log/maillog, /var/log/mail.log). Choose Automatic or Journal as the source.',
+      },
+      useAuto: 'Use Automatic',
     },
     offline: 'Connect to the server to follow its mail log.',
     follow: 'Follow',

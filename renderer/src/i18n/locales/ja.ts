@@ -528,6 +528,12 @@ export default {
       auto: '自動',
       journal: 'ジャーナル',
       file: 'ファイル',
+      missing: {
+        journalctl: 'ジャーナルを読めません。このサーバーには journalctl がインストールされていません。ソースに「自動」か「ファイル」を選んでください。',
+        journal: 'ジャーナルを読めません。このサーバーには systemd のジャーナルがありません (systemd もジャーナルファイルもありません)。ソースに「自動」か「ファイル」を選んでください。',
+        file: 'このサーバーには読み取れるメールログファイルがありません (maillog_file、/var/log/maillog、/var/log/mail.log)。ソースに「自動」か「ジャーナル」を選んでください。',
+      },
+      useAuto: '「自動」に戻す',
     },
     offline: 'メールログを追跡するにはサーバーに接続してください。',
     follow: '追跡',

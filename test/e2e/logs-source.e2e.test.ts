@@ -1,0 +1,78 @@
+// The log source select in the logs toolbar, in the real renderer over the real preload, IPC and
+// services, against the test mail server (a /var/log/mail.log, journalctl, no systemd): Automatic
+// follows the file; Journal with no journal there fails with the clear message; with a standalone
+// systemd-journald running, Journal follows the journal. Chosen by keyboard, in Japanese.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startJournald, type StandaloneJournald } from '../integration/support/standalone-journald'
+import { openApp, type App } from './support/app'
+import { addTestServer } from './support/test-server'
+
+describe('logs source select', () => {
+  let app: App
+  let id = ''
+  let jd: StandaloneJournald | undefined
+  beforeAll(async () => {
+    app = await openApp({ locale: 'ja-JP', services: { logs: { retryMs: 200 } } })
+    id = await addTestServer(app, 'Source VPS')
+    await app.page.reload()
+  }, 90_000)
+  afterAll(async () => {
+    await app?.close()
+    jd?.stop()
+  })
+
+  const state = () => app.page.getByTestId('logs-state').getAttribute('data-state')
+  const source = () => app.page.getByTestId('logs-source').textContent()
+
+  it('offers Automatic / Journal / File, labelled, with Automatic chosen and the file followed', async () => {
+    await app.page.goto(`${app.harness.url}#/settings`)
+    await app.page.getByTestId('settings-locale').selectOption('ja')
+    await expect.poll(() => app.page.locator('html').getAttribute('lang')).toBe('ja')
+    await app.page.goto(`${app.harness.url}#/servers/${id}/logs`)
+    await expect.poll(state, { timeout: 45_000 }).toBe('following')
+    const select = app.page.getByTestId('logs-source-choice')
+    expect(await select.inputValue()).toBe('auto')
+    expect(await select.locator('option').allTextContents()).toEqual(['自動', 'ジャーナル', 'ファイル'])
+    expect(await app.page.getByLabel('ソース').getAttribute('data-testid')).toBe('logs-source-choice')
+    expect(await source()).toBe('/var/log/mail.log')
+  })
+
+  it('Journal without a journal on the server: the follow fails with what is missing', async () => {
+    const select = app.page.getByTestId('logs-source-choice')
+    // by keyboard: focus the select, one step down (Automatic -> Journal)
+    await select.focus()
+    await app.page.keyboard.press('ArrowDown')
+    expect(await select.inputValue()).toBe('journal')
+    await expect.poll(state, { timeout: 20_000 }).toBe('failed')
+    const notice = app.page.getByTestId('logs-source-missing')
+    expect(await notice.getAttribute('data-missing')).toBe('journal')
+    expect(await notice.textContent()).toContain('このサーバーには systemd のジャーナルがありません')
+    expect(await app.page.getByTestId('logs-source').count()).toBe(0) // the old source is not shown as current
+    await app.shot('logs-source-01-journal-missing-ja')
+    // the way out offered: back to Automatic, following the file again
+    await app.page.getByTestId('logs-source-use-auto').click()
+    await expect.poll(state, { timeout: 20_000 }).toBe('following')
+    expect(await select.inputValue()).toBe('auto')
+    expect(await source()).toBe('/var/log/mail.log')
+    expect(await notice.count()).toBe(0)
+  })
+
+  it('Journal with a journald running follows the journal; File and Automatic go back to the file', async () => {
+    jd = await startJournald(['postfix.service', 'dovecot.service'])
+    const select = app.page.getByTestId('logs-source-choice')
+    // a choice is remembered: File, then Journal again restarts the follow with the journal
+    await select.selectOption('file')
+    await expect.poll(state, { timeout: 20_000 }).toBe('following')
+    expect(await source()).toBe('/var/log/mail.log')
+    await select.selectOption('journal')
+    await expect.poll(source, { timeout: 20_000 }).toMatch(/^journal \(postfix\.service/)
+    await expect.poll(state, { timeout: 20_000 }).toBe('following')
+    const marker = `pdsrce2e${Date.now().toString(36)}`
+    jd.send('postfix.service', 'postfix/smtpd', `connect from journal.example[192.0.2.7] ${marker}`)
+    await expect.poll(() => app.page.locator('[data-testid="log-row"]', { hasText: marker }).count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    await app.shot('logs-source-02-journal-ja')
+    await select.selectOption('auto')
+    await expect.poll(source, { timeout: 20_000 }).toBe('/var/log/mail.log')
+    expect(await select.inputValue()).toBe('auto')
+  })
+})
