@@ -1,6 +1,7 @@
 // Mail log engine benchmark: a generated 1M-line realistic log; pflogsumm (the anchor) and lnav
 // (indexing, if installed) measured on the same file in the same run; our parse + correlate +
-// summarise ("ours") and the summary alone ("summary", what `postdesk logs summary` runs), each in a
+// summarise ("ours"), the summary alone ("summary", what `postdesk logs summary` runs) and the parser
+// alone ("parse", what the app does to every followed line), each in a
 // child process running an esbuild bundle under plain node (so its peak RSS is its own, without the
 // TypeScript loader's). Writes bench/results/logs.json.
 //
@@ -88,6 +89,12 @@ const onePartChild = timed(() => execFileSync(process.execPath, [bundle, file, '
 const onePart = JSON.parse(onePartChild.value) as ChildReport & { result: { totals: PflogsummTotals; parts: number } }
 console.log(`summary in one part: ${onePart.seconds.toFixed(2)} s in-process (${onePart.cpuSeconds.toFixed(2)} s CPU), peak RSS ${(onePart.maxRssKiB / 1024).toFixed(0)} MiB`)
 
+// the parser alone: what the app does to each line it follows or searches (the correlator runs in the
+// renderer for one message at a time, the counter only for summaries)
+const parseChild = timed(() => execFileSync(process.execPath, [bundle, file, 'parse'], { maxBuffer: 1 << 24 }).toString())
+const parse = JSON.parse(parseChild.value) as ChildReport & { result: { lines: number; unparsed: number } }
+console.log(`parse: ${parse.seconds.toFixed(2)} s in-process (${parse.cpuSeconds.toFixed(2)} s CPU), peak RSS ${(parse.maxRssKiB / 1024).toFixed(0)} MiB`)
+
 const exact = pflogsummTotals(file)
 const sameTotals = PFLOGSUMM_LABELS.every((k) => exact[k] === ours.result.totals[k] && exact[k] === summary.result.totals[k] && exact[k] === onePart.result.totals[k])
 const sameBlock = formatPflogsummTotals(ours.result.totals) === grandTotalsBlock(anchor.value) && formatPflogsummTotals(summary.result.totals) === grandTotalsBlock(anchor.value)
@@ -131,6 +138,15 @@ const report = {
     ratioToPflogsumm: anchor.seconds / onePart.seconds,
     peakRssMiB: onePart.maxRssKiB / 1024,
   },
+  parse: {
+    seconds: parse.seconds,
+    linesPerSecond: LINES / parse.seconds,
+    cpuSeconds: parse.cpuSeconds,
+    ratioToPflogsumm: anchor.seconds / parse.seconds,
+    peakRssMiB: parse.maxRssKiB / 1024,
+    lines: parse.result.lines,
+    unparsed: parse.result.unparsed,
+  },
   measuredWith: 'children run an esbuild bundle of bench/logs-bench-pipeline.ts under plain node; CPU seconds from process.cpuUsage (user + system, all threads), peak RSS from process.resourceUsage().maxRSS',
   totals: { ours: ours.result.totals, summary: summary.result.totals, pflogsumm: exact, equal: sameTotals, grandTotalsTextEqual: sameBlock },
   goals: { linesPerSecond: 1_000_000, ratioToPflogsumm: 15, peakRssMiB: 200 },
@@ -142,6 +158,7 @@ console.log(JSON.stringify({
   oursPerCpuSecond: Math.round(report.ours.linesPerCpuSecond), peakRssMiB: Math.round(report.ours.peakRssMiB),
   summary: Math.round(report.summary.linesPerSecond), summaryRatio: +report.summary.ratioToPflogsumm.toFixed(2), summaryCpuRatio: +report.summary.cpuRatioToPflogsumm.toFixed(2),
   summaryPerCpuSecond: Math.round(report.summary.linesPerCpuSecond), summaryPeakRssMiB: Math.round(report.summary.peakRssMiB), summaryParts: report.summary.parts,
-  onePartRatio: +report.summaryOnePart.ratioToPflogsumm.toFixed(2), totalsEqual: sameTotals && sameBlock,
+  onePartRatio: +report.summaryOnePart.ratioToPflogsumm.toFixed(2), parse: Math.round(report.parse.linesPerSecond), parseRatio: +report.parse.ratioToPflogsumm.toFixed(2),
+  totalsEqual: sameTotals && sameBlock,
 }))
 if (!sameTotals || !sameBlock) process.exitCode = 1
