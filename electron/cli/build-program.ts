@@ -39,7 +39,7 @@ export function buildProgram(ctx: CliContext, version: string): Command {
   registerLint(program, { out: (s) => ctx.io.out(s), err: (s) => ctx.io.err(s), cwd: () => process.cwd(), setExitCode: ctx.setExitCode })
   registerAllowlist(program, ctx)
   registerBlock(program, ctx)
-  registerLogsSummary(program, { out: (s) => ctx.io.out(s), stdin: process.stdin, remote: (name) => remoteLogBytes(ctx, name) })
+  registerLogsSummary(program, { out: (s) => ctx.io.out(s), stdin: process.stdin, remote: (name, from) => remoteLogBytes(ctx, name, from) })
   registerLogsTail(program, ctx)
   registerDbCheck(program, ctx)
   registerMail(program, ctx)

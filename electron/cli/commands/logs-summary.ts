@@ -1,14 +1,16 @@
 // `postdesk logs summary FILE|-`: pflogsumm's Grand Totals of a mail log, counted by pflogsumm's rules.
 
 import { Command } from 'commander'
+import type { LogSourceChoice } from '../../../shared/contract/logs'
 import { formatPflogsummTotals } from '../../../shared/logs/pflogsumm-counter'
 import { summariseLogFile, summariseLogStream, type LogSummary } from '../../services/logs/summarise-log'
+import { sourceOf } from './logs-tail'
 
 export interface LogsSummaryIo {
   out: (text: string) => void
   stdin: AsyncIterable<Uint8Array | string>
-  /** The bytes of a server's current mail log, read over SSH (for --server NAME). */
-  remote?: (server: string) => AsyncIterable<Uint8Array>
+  /** The bytes of a server's current mail log, read over SSH (for --server NAME), from the source chosen with --source/--path. */
+  remote?: (server: string, from: { choice: LogSourceChoice; path?: string }) => AsyncIterable<Uint8Array>
 }
 
 const processIo: LogsSummaryIo = {
@@ -24,16 +26,25 @@ export function registerLogsSummary(program: Command, io: LogsSummaryIo = proces
     .description("pflogsumm's totals of a Postfix log (a file, - for standard input, or --server NAME)")
     .argument('[file]', 'log file, or - to read standard input')
     .option('--server <name>', "read the server's current mail log over SSH (nothing is copied to disk)")
+    .option('--source <source>', 'with --server: auto (default), journal (journalctl, as syslog lines) or file')
+    .option('--path <path>', 'with --server: the log file to read (implies --source file)')
     .option('--json', 'print {"totals": {…}} with pflogsumm\'s labels as keys')
     .option('--syslog-name <name>', "also count lines tagged NAME/daemon (pflogsumm's --syslog-name)")
-    .action(async (file: string | undefined, o: { json?: boolean; syslogName?: string; server?: string }, cmd: Command) => {
+    .action(async (file: string | undefined, o: { json?: boolean; syslogName?: string; server?: string; source?: string; path?: string }, cmd: Command) => {
       const opts = o.syslogName ? { syslogName: o.syslogName } : {}
       if ((file === undefined) === (o.server === undefined)) cmd.error('postdesk logs summary: give a FILE (or -) or --server NAME', { exitCode: 2 })
+      if (o.server === undefined && (o.source !== undefined || o.path !== undefined)) cmd.error('postdesk logs summary: --source and --path choose the log of a --server NAME; for a local file give the FILE itself', { exitCode: 2 })
+      let from: ReturnType<typeof sourceOf> = { choice: 'auto' }
+      try {
+        from = sourceOf(o)
+      } catch (e) {
+        cmd.error(`postdesk logs summary: ${(e as Error).message}`, { exitCode: 2 })
+      }
       let s: LogSummary
       try {
         if (o.server !== undefined) {
           if (!io.remote) throw new Error('reading a server log is not available here')
-          s = await summariseLogStream(io.remote(o.server), opts)
+          s = await summariseLogStream(io.remote(o.server, from), opts)
         } else s = file === '-' ? await summariseLogStream(io.stdin, opts) : await summariseLogFile(file as string, opts)
       } catch (e) {
         cmd.error(`postdesk logs summary: cannot read ${o.server !== undefined ? `the log of ${o.server}` : file}: ${(e as Error).message}`, { exitCode: 1 })

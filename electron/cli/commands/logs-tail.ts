@@ -188,7 +188,7 @@ export function registerLogsTail(program: Command, ctx: CliContext): void {
 }
 
 /** The bytes of the server's current mail log (the detected file, or the journal as syslog lines) as they stream in. */
-export async function* remoteLogBytes(ctx: CliContext, name: string): AsyncGenerator<Buffer> {
+export async function* remoteLogBytes(ctx: CliContext, name: string, from: { choice: LogSourceChoice; path?: string } = { choice: 'auto' }): AsyncGenerator<Buffer> {
   const id = await connected(ctx, name)
   const s = await ctx.services()
   const queue: Buffer[] = []
@@ -200,7 +200,7 @@ export async function* remoteLogBytes(ctx: CliContext, name: string): AsyncGener
       queue.push(d)
       wake()
     },
-  })
+  }, from.choice, from.path)
   exec.done.then(
     (e) => {
       if (e.code !== 0) failure = new AppError('remote-failed', `Reading ${src.kind === 'file' ? src.path : 'the journal'} failed on the server (exit ${e.code}).`)

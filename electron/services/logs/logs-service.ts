@@ -144,9 +144,9 @@ export class LogsService {
   }
 
   /** Streams the whole current log (the file, or the journal as syslog lines), e.g. for `logs summary --server`. */
-  async readCurrent(idOrName: string, handlers: StreamHandlers): Promise<{ exec: StreamingExec; source: LogSource }> {
+  async readCurrent(idOrName: string, handlers: StreamHandlers, choice: LogSourceChoice = 'auto', path?: string): Promise<{ exec: StreamingExec; source: LogSource }> {
     const serverId = await this.o.resolveId(idOrName)
-    const source = await this.detectSource(serverId)
+    const source = await this.detectSource(serverId, path, choice)
     const argv = source.kind === 'file' ? ['cat', '--', source.path] : ['journalctl', '--no-pager', '-o', 'short', ...source.units.flatMap((u) => ['-u', u])]
     return { exec: await this.o.transport.execStreamAsRoot(serverId, argv, handlers), source }
   }
