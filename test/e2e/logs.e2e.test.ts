@@ -90,12 +90,28 @@ describe('live mail log view', () => {
     const drawer = page.getByTestId('log-timeline')
     await drawer.waitFor()
     await expect.poll(() => page.getByTestId('timeline-recipients').textContent(), { timeout: 10_000 }).toContain('alice@example.test')
-    await expect.poll(() => page.getByTestId('timeline-recipients').textContent(), { timeout: 10_000 }).toContain('sent')
+    // the recipient's status in words (Postfix's status=sent), in the delivered colour
+    const rcptStatus = page.getByTestId('timeline-recipients').locator('td[data-status]').first()
+    await expect.poll(() => rcptStatus.getAttribute('data-status'), { timeout: 10_000 }).toBe('sent')
+    expect(await rcptStatus.textContent()).toBe('Delivered')
     expect(await page.getByTestId('timeline-facts').textContent()).toContain(`${marker}@example.net`)
     expect(await page.getByTestId('timeline-lines').locator('li').count()).toBeGreaterThanOrEqual(4)
     await app.shot('logs-03-timeline-en')
-    await page.getByTestId('timeline-close').click()
+
+    // only this message's lines: each says what it is instead of "Other", and still filters as "other"
+    await page.getByTestId('timeline-filter-queue').click()
     await page.getByTestId('filter-text').fill('')
+    const labelOf = (kind: string) => page.locator(`[data-testid="log-row"][data-kind="${kind}"] .c-status`).first().textContent()
+    await expect.poll(() => labelOf('removed'), { timeout: 10_000 }).toBe('Removed')
+    expect({ received: await labelOf('received'), messageId: await labelOf('message_id'), queued: await labelOf('queued'), delivered: await labelOf('delivered') }).toEqual({
+      received: 'Received',
+      messageId: 'Message-ID',
+      queued: 'Queued',
+      delivered: 'Delivered',
+    })
+    expect(await page.locator('[data-testid="log-row"][data-kind="queued"]').first().getAttribute('data-status')).toBe('other')
+    await app.shot('logs-03b-message-lines-en')
+    await page.getByTestId('filter-clear').click()
   })
   afterEach(async () => {
     // A failed step must not leave its filter on for the next one. The button goes away by itself once
@@ -238,13 +254,37 @@ describe('live mail log view', () => {
       })
     expect(await page.getByTestId('logs-state').textContent()).toBe('リアルタイムで追跡中')
     await app.shot('logs-06-live-ja')
+    // Postfix's deferred is 遅延 (保留 is hold)
+    expect((await page.getByTestId('filter-status-deferred').textContent())?.trim()).toBe('遅延')
+    expect(await page.getByTestId('chart-total-deferred').textContent()).toMatch(/^遅延 \d+$/)
     await page.getByTestId('filter-status-rejected').click()
     await expect.poll(async () => new Set(await page.locator('[data-testid="log-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))), { timeout: 5000 }).toEqual(new Set(['rejected']))
-    await page.locator('[data-testid="log-row"]').last().click()
-    await page.getByTestId('log-timeline').waitFor()
+    // our own reject (NOQUEUE: a single line): its fields with Japanese labels, one heading each
+    await page.getByTestId('filter-text').fill(`unknown-${run}`)
+    const ours = page.locator('[data-testid="log-row"]', { hasText: `unknown-${run}@` })
+    // the text filter applies after its debounce: wait until every row shown is ours
+    await expect.poll(async () => [await page.locator('[data-testid="log-row"]').count(), await ours.count()], { timeout: 5000 }).toSatisfy(([all, mine]) => mine > 0 && all === mine)
+    await ours.last().click()
+    const drawer = page.getByTestId('log-timeline')
+    await drawer.waitFor()
+    expect(await drawer.locator('h2').textContent()).toBe('ログ行の詳細')
+    expect(await drawer.locator('h3').textContent()).toBe('元のログ行')
+    const fieldOf = (key: string) => drawer.locator(`dt[data-field="${key}"]`)
+    expect(await fieldOf('clientIp').textContent()).toBe('クライアント IP')
+    expect(await fieldOf('rejectCategory').textContent()).toBe('拒否の分類')
+    expect(await fieldOf('rejectCategory').locator('xpath=following-sibling::dd[1]').textContent()).toBe('存在しない宛先')
+    expect(await drawer.getByTestId('timeline-fields').textContent()).not.toMatch(/rejectCategory|clientHost|replyCode/)
     await app.shot('logs-07-timeline-ja')
     await page.getByTestId('timeline-close').click()
+    await page.getByTestId('filter-text').fill('')
     await page.getByTestId('filter-status-rejected').click()
+    // the SMTP sessions from the host: connect and disconnect named, not "その他"
+    await page.getByTestId('filter-ip').fill('10.213.77.1')
+    await page.getByTestId('filter-service').selectOption('smtpd')
+    await expect.poll(() => page.locator('[data-testid="log-row"][data-kind="disconnect"] .c-status').first().textContent(), { timeout: 5000 }).toBe('切断')
+    expect(await page.locator('[data-testid="log-row"][data-kind="connect"] .c-status').first().textContent()).toBe('接続')
+    await app.shot('logs-06b-sessions-ja')
+    await page.getByTestId('filter-clear').click()
     await page.getByTestId('logs-attacks').click()
     // the failed IMAP logins of the integration runs on this server, from the host's address
     await expect.poll(() => page.getByTestId('attack-by-ip').textContent(), { timeout: 5000 }).toContain('10.213.77.1')

@@ -705,6 +705,7 @@ export default {
       title: 'Failed logins (SMTP AUTH, IMAP, POP3)',
       minutes: 'Last {n} minutes',
       hours: 'Last {n} hours',
+      hour: 'Last hour',
       failures: '{n} failures',
       count: 'Failures',
       users: 'Users tried',

@@ -704,6 +704,7 @@ export default {
       title: 'ログイン失敗 (SMTP AUTH・IMAP・POP3)',
       minutes: '直近 {n} 分',
       hours: '直近 {n} 時間',
+      hour: '直近 1 時間',
       failures: '失敗 {n} 件',
       count: '失敗数',
       users: '試されたユーザー',
