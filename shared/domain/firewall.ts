@@ -73,6 +73,17 @@ export type HomeIp = z.infer<typeof HomeIp>
 export const HomeIpChange = z.object({ entry: z.string(), from: z.string().nullable(), to: z.string() })
 export type HomeIpChange = z.infer<typeof HomeIpChange>
 
+/** firewalld's zones as Postdesk sees them: its rich rules go in every zone that receives traffic. */
+export const FirewalldZones = z.object({
+  /** The default zone (it takes the traffic of interfaces bound to no zone). */
+  defaultZone: z.string().nullable(),
+  /** The zones that receive traffic (default, active, permanently bound): where Postdesk's rules belong. */
+  zones: z.array(z.string()),
+  /** The zones that hold Postdesk's rules now (a zone here but not in `zones` is cleaned on the next apply). */
+  withRules: z.array(z.string()),
+})
+export type FirewalldZones = z.infer<typeof FirewalldZones>
+
 export const AllowlistStatus = z.object({
   allowlist: Allowlist,
   backends: BackendInfo,
@@ -80,6 +91,8 @@ export const AllowlistStatus = z.object({
   change: HomeIpChange.nullable(),
   /** The owned rules on the server now, one line per rule, in the backend's syntax. */
   rulesNow: z.array(z.string()),
+  /** With firewalld running: its zones (where the rules go and where they are now). */
+  firewalld: FirewalldZones.optional(),
 })
 export type AllowlistStatus = z.infer<typeof AllowlistStatus>
 

@@ -45,57 +45,141 @@ export function isOwnedRichRule(rule: string): boolean {
   return FWD_PRIORITIES.some((p) => rule.startsWith(`rule priority="${p}" `))
 }
 
-/** The owned state as lines: the rich rules, then one `ipset NAME ENTRY` line per set entry. */
-export function firewalldLines(m: RuleModel): string[] {
-  return [...firewalldRichRules(m), ...sets(m).flatMap((s) => s.entries.map((e) => `ipset ${s.name} ${e}`))]
+/**
+ * A rich rule of a zone as a line: `[zone Z] RULE`. The ipsets are global, the rich rules live in zones:
+ * Postdesk puts its rules in every zone that receives traffic, so each line names its zone.
+ */
+export function zoneRuleLine(zone: string | null, rule: string): string {
+  return zone ? `[zone ${zone}] ${rule}` : rule
 }
 
-/** What the detect script printed for firewalld: `zone Z`, `rich RULE`, `set NAME`, `ipset NAME ENTRY` lines. */
+/** `[zone Z] RULE` -> {zone: Z, rule}; an untagged `RULE` (the default zone) -> {zone: null, rule}; other lines -> null. */
+export function parseZoneRuleLine(line: string): { zone: string | null; rule: string } | null {
+  const m = /^\[zone ([^\]\s]+)\] (rule .*)$/.exec(line)
+  if (m) return { zone: m[1]!, rule: m[2]! }
+  return line.startsWith('rule ') ? { zone: null, rule: line } : null
+}
+
+/**
+ * The owned state as lines: the rich rules in each of `zones` (`[zone Z] RULE`; untagged when no zone is
+ * known, i.e. firewalld's default zone), then one `ipset NAME ENTRY` line per set entry.
+ */
+export function firewalldLines(m: RuleModel, zones: string[] = []): string[] {
+  const rules = firewalldRichRules(m)
+  const rich = zones.length ? zones.flatMap((z) => rules.map((r) => zoneRuleLine(z, r))) : rules
+  return [...rich, ...sets(m).flatMap((s) => s.entries.map((e) => `ipset ${s.name} ${e}`))]
+}
+
+/**
+ * What the detect script printed for firewalld:
+ * `default Z` (firewall-cmd --get-default-zone), `active LINE` (each line of --get-active-zones),
+ * `pzone LINE` (each line of --permanent --list-all-zones), `set NAME`, `ipset NAME ENTRY`.
+ */
 export interface FirewalldState {
-  zone: string | null
-  /** Owned lines (rich rules with Postdesk's priorities, entries of postdesk-* sets). */
+  /** The default zone: it takes the traffic of the interfaces bound to no zone. */
+  defaultZone: string | null
+  /**
+   * The zones that receive traffic, sorted: the default zone, the active ones (with interfaces or
+   * sources now) and those bound to an interface or source in the permanent configuration (what a
+   * reload makes active). Postdesk's rich rules go in each of them.
+   */
+  zones: string[]
+  /** Owned lines: `[zone Z] RULE` for Postdesk's rich rules in ANY zone (active or not), entries of postdesk-* sets. */
   lines: string[]
+  /** The zones holding Postdesk's rich rules now (sorted). */
+  withRules: string[]
   /** The postdesk-* ipsets that exist (also the empty ones). */
   sets: string[]
 }
 
+/** A zone's name from a header line of firewall-cmd (`public`, `public (default, active)`, `dmz (active)`). */
+function zoneNameOf(header: string): string | null {
+  const name = header.trim().split(/\s+/)[0]
+  return name && !name.startsWith('(') ? name : null
+}
+
 export function parseFirewalldState(text: string): FirewalldState {
-  const st: FirewalldState = { zone: null, lines: [], sets: [] }
-  for (const raw of text.split('\n')) {
-    const l = raw.trim()
-    if (l.startsWith('zone ')) st.zone = l.slice(5).trim() || null
-    else if (l.startsWith('rich ') && isOwnedRichRule(l.slice(5))) st.lines.push(l.slice(5))
-    else if (l.startsWith('set ') && l.slice(4).startsWith(FWD_PREFIX)) st.sets.push(l.slice(4))
-    else if (l.startsWith('ipset ') && l.split(' ')[1]?.startsWith(FWD_PREFIX) && l.split(' ').length === 3) st.lines.push(l)
+  let defaultZone: string | null = null
+  const traffic = new Set<string>()
+  const lines: string[] = []
+  const withRules = new Set<string>()
+  const sets: string[] = []
+  const entries: string[] = []
+  // --permanent --list-all-zones: a zone header at column 0, `  key: value` lines, and tab-indented
+  // continuation lines (the rich rules after `  rich rules: `, also forward ports).
+  let pzone: string | null = null
+  let key: string | null = null
+  const addRule = (rule: string) => {
+    if (!pzone || !isOwnedRichRule(rule)) return
+    lines.push(zoneRuleLine(pzone, rule))
+    withRules.add(pzone)
   }
-  return st
+  for (const raw of text.split('\n')) {
+    if (raw.startsWith('pzone ')) {
+      const l = raw.slice(6)
+      if (!l.trim()) continue
+      if (!/^\s/.test(l)) {
+        pzone = zoneNameOf(l)
+        key = null
+        if (pzone && /\(([^)]*[ ,])?active[,)]/.test(l)) traffic.add(pzone)
+      } else if (l.startsWith('\t')) {
+        if (key === 'rich rules') addRule(l.trim())
+      } else {
+        const m = /^\s+([a-z][a-z -]*):(.*)$/.exec(l)
+        if (!m) continue
+        key = m[1]!
+        const value = m[2]!.trim()
+        if ((key === 'interfaces' || key === 'sources') && value && pzone) traffic.add(pzone)
+        if (key === 'rich rules' && value) addRule(value)
+      }
+      continue
+    }
+    const l = raw.trim()
+    if (l.startsWith('default ')) defaultZone = zoneNameOf(l.slice(8))
+    else if (raw.startsWith('active ')) {
+      // --get-active-zones: `ZONE` (newer firewalld: `ZONE (default)`), then `  interfaces: …` / `  sources: …`.
+      const a = raw.slice(7)
+      if (a.trim() && !/^\s/.test(a)) {
+        const z = zoneNameOf(a)
+        if (z) traffic.add(z)
+      }
+    } else if (l.startsWith('set ') && l.slice(4).startsWith(FWD_PREFIX)) sets.push(l.slice(4))
+    else if (l.startsWith('ipset ') && l.split(' ')[1]?.startsWith(FWD_PREFIX) && l.split(' ').length === 3) entries.push(l)
+  }
+  if (defaultZone) traffic.add(defaultZone)
+  return { defaultZone, zones: [...traffic].sort(), lines: [...lines, ...entries], withRules: [...withRules].sort(), sets }
 }
 
 const familyOf = (set: string) => (set.endsWith('-6') ? 'inet6' : 'inet')
 
 /**
  * The firewall-cmd argv lists that turn the owned lines `before` into `after` in the permanent
- * configuration, then one `--reload` (runtime = permanent, in one step). `existingSets` are the
- * postdesk-* ipsets on the server. Only postdesk-* ipsets and rich rules with Postdesk's priorities are named.
+ * configuration, then one `--reload` (runtime = permanent, in one step). Rich rules are removed from
+ * and added to the zone their line names (`[zone Z] RULE`; an untagged line: the default zone).
+ * `existingSets` are the postdesk-* ipsets on the server. Only postdesk-* ipsets and rich rules with
+ * Postdesk's priorities are named.
  */
-export function firewalldCommandsForLines(before: string[], after: string[], existingSets: string[], zone?: string | null): string[][] {
-  const z = zone ? [`--zone=${zone}`] : []
-  const rich = (ls: string[]) => ls.filter((l) => l.startsWith('rule '))
+export function firewalldCommandsForLines(before: string[], after: string[], existingSets: string[]): string[][] {
+  const rich = (ls: string[]) => ls.flatMap((l) => {
+    const r = parseZoneRuleLine(l)
+    return r ? [{ line: l, args: [...(r.zone ? [`--zone=${r.zone}`] : []), r.rule] as string[] }] : []
+  })
   const entries = (ls: string[]) => ls.filter((l) => l.startsWith('ipset ')).map((l) => l.split(' ') as [string, string, string])
   const setsAfter = [...new Set(entries(after).map((e) => e[1]))]
   const cmds: string[][] = []
-  for (const r of rich(before)) if (!after.includes(r)) cmds.push(['firewall-cmd', '--permanent', ...z, `--remove-rich-rule=${r}`])
+  const ruleCmd = (verb: 'add' | 'remove', args: string[]) => ['firewall-cmd', '--permanent', ...args.slice(0, -1), `--${verb}-rich-rule=${args[args.length - 1]!}`]
+  for (const r of rich(before)) if (!after.includes(r.line)) cmds.push(ruleCmd('remove', r.args))
   const dropped = existingSets.filter((s) => !setsAfter.includes(s))
   for (const [, s, e] of entries(before)) if (!dropped.includes(s) && !after.includes(`ipset ${s} ${e}`)) cmds.push(['firewall-cmd', '--permanent', `--ipset=${s}`, `--remove-entry=${e}`])
   for (const s of dropped) cmds.push(['firewall-cmd', '--permanent', `--delete-ipset=${s}`])
   for (const s of setsAfter) if (!existingSets.includes(s)) cmds.push(['firewall-cmd', '--permanent', `--new-ipset=${s}`, '--type=hash:ip', `--option=family=${familyOf(s)}`])
   for (const [, s, e] of entries(after)) if (!before.includes(`ipset ${s} ${e}`)) cmds.push(['firewall-cmd', '--permanent', `--ipset=${s}`, `--add-entry=${e}`])
-  for (const r of rich(after)) if (!before.includes(r)) cmds.push(['firewall-cmd', '--permanent', ...z, `--add-rich-rule=${r}`])
+  for (const r of rich(after)) if (!before.includes(r.line)) cmds.push(ruleCmd('add', r.args))
   if (cmds.length) cmds.push(['firewall-cmd', '--reload'])
   return cmds
 }
 
-/** The same from two rule models (the sets of `before` taken as existing). */
-export function firewalldCommands(before: RuleModel, after: RuleModel, zone?: string): string[][] {
-  return firewalldCommandsForLines(firewalldLines(before), firewalldLines(after), sets(before).map((s) => s.name), zone)
+/** The same from two rule models in `zones` (the sets of `before` taken as existing). */
+export function firewalldCommands(before: RuleModel, after: RuleModel, zones: string[] = []): string[][] {
+  return firewalldCommandsForLines(firewalldLines(before, zones), firewalldLines(after, zones), sets(before).map((s) => s.name))
 }

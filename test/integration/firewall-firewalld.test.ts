@@ -14,7 +14,21 @@ let srv: OwnServer
 const fwc = (...a: string[]) => srv.run(['firewall-cmd', ...a])
 /** The permanent configuration, byte for byte (what a rollback must restore). */
 const permanent = () => srv.run(['sh', '-c', 'cd /etc/firewalld && find zones ipsets -type f | sort | while read -r f; do echo "== $f"; cat "$f"; done'])
-const foreignRich = () => fwc('--permanent', '--list-rich-rules').split('\n').filter((l) => l && !/^rule priority="-32(760|700|600)"/.test(l))
+const ALLOW = `rule priority="-32700" family="ipv4" source ipset="postdesk-p9993-4" port port="${PORT}" protocol="tcp" accept`
+const DROP = `rule priority="-32600" port port="${PORT}" protocol="tcp" drop`
+const BLOCK = 'rule priority="-32760" family="ipv4" source ipset="postdesk-blocked-4" drop'
+/** Postdesk's rich rules in a zone (runtime, or permanent). */
+const ownedRich = (zone: string, perm = false) =>
+  fwc(...(perm ? ['--permanent'] : []), `--zone=${zone}`, '--list-rich-rules')
+    .split('\n')
+    .filter((l) => /^rule priority="-32(760|700|600)"/.test(l))
+    .sort()
+const BOTH = [ALLOW, DROP].sort()
+/** The namespace's side of the veth pair (the interface the clients' traffic comes in on). */
+const IF = () => srv.run(['ip', '-o', '-4', 'addr', 'show', 'to', `${srv.host}/32`]).trim().split(/\s+/)[1]!.split('@')[0]!
+/** The zone the interface is bound to (runtime, or permanent); firewall-cmd fails with "no zone" when none. */
+const zoneOfIf = (perm = false) => srv.tryRun(['firewall-cmd', ...(perm ? ['--permanent'] : []), `--get-zone-of-interface=${IF()}`])?.trim() ?? 'no zone'
+const foreignRich = () => fwc('--permanent', '--zone=trusted', '--list-rich-rules').split('\n').filter((l) => l && !/^rule priority="-32(760|700|600)"/.test(l))
 
 beforeAll(async () => {
   srv = await startOwnServer({ name: 'fwd', octet: 93, privateDirs: ['/etc/firewalld', '/run/dbus', '/run/firewalld', '/var/lib/postdesk', '/var/spool/cron/atjobs'] })
@@ -48,6 +62,8 @@ describe('allowlist on firewalld (own namespace, private D-Bus)', () => {
     expect(st.backends.available).toContain('firewalld')
     expect(st.backends.chosen).toBe('firewalld')
     expect(st.rulesNow).toEqual([])
+    // Nothing bound to a zone: the default zone takes all the traffic.
+    expect(st.firewalld).toEqual({ defaultZone: 'trusted', zones: ['trusted'], withRules: [] })
 
     const r = await a.services.firewall.apply(id)
     expect(r.outcome, r.message).toBe('confirmed')
@@ -79,6 +95,80 @@ describe('allowlist on firewalld (own namespace, private D-Bus)', () => {
     await b.services.connections.closeAll()
   })
 
+  it('the interface bound to a non-default zone (external): refresh puts the rules there too; A connects, B cannot; status names the zones', async () => {
+    // external opened like trusted (target ACCEPT), so that only Postdesk's rules can refuse anyone there.
+    fwc('--permanent', '--zone=external', '--set-target=ACCEPT')
+    fwc('--permanent', '--zone=external', `--change-interface=${IF()}`)
+    fwc('--reload')
+    expect(zoneOfIf()).toBe('external')
+    // What Postdesk used to leave: its rules only in the default zone, which no longer sees the traffic.
+    expect(await srv.reachable(A(), PORT)).toBe(true)
+    const a = await connectOwnServer(srv, { name: 'fwd', from: A(), dataDir })
+    const st = await a.services.firewall.status(id)
+    expect(st.firewalld).toEqual({ defaultZone: 'trusted', zones: ['external', 'trusted'], withRules: ['trusted'] })
+    expect(st.change).toEqual({ entry: 'home', from: B(), to: A() })
+
+    const r = await a.services.firewall.refresh(id, { confirmTimeoutSec: 20 })
+    expect(r.outcome, r.message).toBe('confirmed')
+    expect(r.confirmedFrom).toBe(A())
+    expect(r.preview.added.sort()).toEqual([`[zone external] ${ALLOW}`, `[zone external] ${DROP}`, `ipset postdesk-p9993-4 ${A()}`].sort())
+    expect(r.preview.removed).toEqual([`ipset postdesk-p9993-4 ${B()}`])
+    expect(r.notes.map((n) => n.code)).toContain('persist-firewalld-zones')
+    // Runtime and permanent, in both zones.
+    for (const z of ['external', 'trusted']) {
+      expect(ownedRich(z)).toEqual(BOTH)
+      expect(ownedRich(z, true)).toEqual(BOTH)
+    }
+    expect(await srv.reachable(A(), PORT)).toBe(true)
+    expect(await srv.reachable(B(), PORT)).toBe(false)
+    expect(await srv.reachable(B(), 22)).toBe(true)
+    expect(foreignRich()).toEqual([FOREIGN])
+    expect((await a.services.firewall.status(id)).firewalld).toEqual({ defaultZone: 'trusted', zones: ['external', 'trusted'], withRules: ['external', 'trusted'] })
+    expect((await a.services.firewall.refresh(id)).outcome).toBe('unchanged')
+    await a.services.connections.closeAll()
+  })
+
+  it('lockout in the non-default zone: the rollback restores every zone (permanent config byte-identical, reloaded)', async () => {
+    const a = await connectOwnServer(srv, { name: 'fwd', from: A(), dataDir })
+    const before = permanent()
+    expect(before).toContain('zones/external.xml')
+    const r = await a.services.firewall.block(id, A(), { allowSelfBlock: true, confirmTimeoutSec: 10 })
+    expect(r.outcome, r.message).toBe('rolled-back')
+    expect(r.preview.added).toEqual(expect.arrayContaining([`[zone external] ${BLOCK}`, `[zone trusted] ${BLOCK}`]))
+    expect(permanent()).toBe(before)
+    expect(zoneOfIf()).toBe('external')
+    for (const z of ['external', 'trusted']) expect(ownedRich(z)).toEqual(BOTH)
+    expect(await srv.reachable(A(), 22)).toBe(true)
+    expect(await srv.reachable(A(), PORT)).toBe(true)
+    expect(await srv.reachable(B(), PORT)).toBe(false)
+    // The failed block stays out of the stored allowlist.
+    expect((await a.services.firewall.get(id)).blocked).toEqual([])
+    await a.services.connections.closeAll()
+  })
+
+  it('the interface back in the default zone: status shows the rules left in external; refresh removes them there (runtime and permanent); B connects, A cannot', async () => {
+    fwc('--zone=external', `--remove-interface=${IF()}`)
+    fwc('--permanent', '--zone=external', `--remove-interface=${IF()}`)
+    fwc('--reload')
+    expect(zoneOfIf(true)).toBe('no zone')
+    expect(zoneOfIf()).toBe('no zone')
+    const b = await connectOwnServer(srv, { name: 'fwd', from: B(), dataDir })
+    const st = await b.services.firewall.status(id)
+    expect(st.firewalld).toEqual({ defaultZone: 'trusted', zones: ['trusted'], withRules: ['external', 'trusted'] })
+    const r = await b.services.firewall.refresh(id, { confirmTimeoutSec: 20 })
+    expect(r.outcome, r.message).toBe('confirmed')
+    expect(r.preview.removed.sort()).toEqual([`[zone external] ${ALLOW}`, `[zone external] ${DROP}`, `ipset postdesk-p9993-4 ${A()}`].sort())
+    expect(r.preview.foreignRemoved).toEqual([])
+    expect(ownedRich('external')).toEqual([])
+    expect(ownedRich('external', true)).toEqual([])
+    expect(ownedRich('trusted', true)).toEqual(BOTH)
+    expect((await b.services.firewall.status(id)).firewalld).toEqual({ defaultZone: 'trusted', zones: ['trusted'], withRules: ['trusted'] })
+    expect(await srv.reachable(B(), PORT)).toBe(true)
+    expect(await srv.reachable(A(), PORT)).toBe(false)
+    expect(foreignRich()).toEqual([FOREIGN])
+    await b.services.connections.closeAll()
+  })
+
   it('lockout: blocking its own address is rolled back by the server (permanent config restored, reloaded), with no client action', async () => {
     const b = await connectOwnServer(srv, { name: 'fwd', from: B(), dataDir })
     const before = permanent()
@@ -102,7 +192,10 @@ describe('allowlist on firewalld (own namespace, private D-Bus)', () => {
     expect(r.outcome, r.message).toBe('confirmed')
     expect(fwc('--permanent', '--get-ipsets').trim()).toBe('')
     expect(foreignRich()).toEqual([FOREIGN])
-    expect(fwc('--permanent', '--list-rich-rules').trim()).toBe(FOREIGN)
+    expect(fwc('--permanent', '--zone=trusted', '--list-rich-rules').trim()).toBe(FOREIGN)
+    // No Postdesk rule in any zone, permanent or runtime.
+    expect(fwc('--permanent', '--list-all-zones')).not.toMatch(/priority="-32(760|700|600)"/)
+    expect(fwc('--list-all-zones')).not.toMatch(/priority="-32(760|700|600)"/)
     expect(await srv.reachable(A(), PORT)).toBe(true)
     await b.services.connections.closeAll()
   })

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander'
-import { AccessTarget, type Allowlist, type AllowEntry, type ApplyResult, FirewallBackend } from '../../../shared/domain/firewall'
+import { AccessTarget, type Allowlist, type AllowEntry, type ApplyResult, FirewallBackend, type FirewalldZones } from '../../../shared/domain/firewall'
 import { IpAddress } from '../../../shared/domain/server'
 import { AppError } from '../../../shared/errors'
 import type { ApplyOptions } from '../../services/firewall/firewall-service'
@@ -27,6 +27,7 @@ export function registerAllowlist(program: Command, ctx: CliContext): void {
       if (o.json) return printJson(ctx, st)
       const lines: string[][] = [
         ['Backend', `${st.backends.chosen ?? 'none'} (available: ${st.backends.available.join(', ') || 'none'})`],
+        ...(st.firewalld ? [['firewalld zones', `${st.firewalld.zones.map((z) => (z === st.firewalld?.defaultZone ? `${z} (default)` : z)).join(', ') || '-'}${staleOf(st.firewalld).length ? `; Postdesk rules left in ${staleOf(st.firewalld).join(', ')} (removed on the next apply)` : ''}`]] : []),
         ['Apache', st.backends.apache.present ? `${st.backends.apache.version ?? '?'}${st.backends.apache.running ? ', running' : ', not running'}` : '-'],
         ['Address seen by the server', st.home.fromSsh ?? '-'],
         ...(st.home.fromUrl !== undefined || st.home.urlError ? [['Address from the URL', st.home.fromUrl ?? `failed: ${st.home.urlError ?? '?'}`]] : []),
@@ -184,6 +185,11 @@ async function maybeApply(ctx: CliContext, name: string, saved: Allowlist, apply
   }
   const { s, id } = await connected(ctx, name)
   report(ctx, await s.firewall.apply(id, undefined, applyOpts(o)), o.json)
+}
+
+/** Zones that hold Postdesk's firewalld rules but no longer receive traffic. */
+function staleOf(z: FirewalldZones): string[] {
+  return z.withRules.filter((w) => !z.zones.includes(w))
 }
 
 function entryTable(a: Allowlist): string {

@@ -7,7 +7,7 @@ import { apacheBlock, apacheOwned, apacheVersionOf, withApacheBlock } from '../.
 import { clientAddressOf, homeEntryOf, lineDiff, ruleModel, webAllowed, withEntryAddress } from '../../../shared/firewall/allowlist-model'
 import { IPT_JUMP, iptablesChainRules, iptablesRestoreInput, iptablesRollbackInput, ownedIptables, type IptablesOwned } from '../../../shared/firewall/iptables-rules'
 import { NFT_TABLE, nftRollbackScript, nftRuleLines, nftScript, nftTable } from '../../../shared/firewall/nft-rules'
-import { firewalldCommandsForLines, firewalldLines, parseFirewalldState, type FirewalldState } from '../../../shared/firewall/firewalld-commands'
+import { firewalldCommandsForLines, firewalldLines, parseFirewalldState, parseZoneRuleLine, type FirewalldState } from '../../../shared/firewall/firewalld-commands'
 import { ownedUfwLines, ufwCommandsForLines, ufwRuleLines } from '../../../shared/firewall/ufw-commands'
 import type { ActivityJournal, EmitEvent, ExecOptions, ExecResult, ProfileStore } from '../types'
 import { AllowlistStore } from './allowlist-store'
@@ -130,7 +130,8 @@ export class FirewallService {
     }
     const change = homeChange(stored.allowlist, state.clientIp)
     if (change) this.o.emit('firewall.homeIpChanged', { server: id, ...change })
-    return { allowlist: stored.allowlist, backends: state.backends, home, change, rulesNow: this.ownedLines(state, state.backends.chosen) }
+    const firewalld = state.fwdRunning ? { defaultZone: state.fwd.defaultZone, zones: state.fwd.zones, withRules: state.fwd.withRules } : undefined
+    return { allowlist: stored.allowlist, backends: state.backends, home, change, rulesNow: this.ownedLines(state, state.backends.chosen), ...(firewalld ? { firewalld } : {}) }
   }
 
   /**
@@ -349,12 +350,13 @@ export class FirewallService {
       rollback.push(`${U} [ -f "$D/$f.before" ] && cat "$D/$f.before" > /etc/ufw/$f; done`, 'ufw reload >/dev/null')
       for (const argv of ufwCommandsForLines(ownedUfwLines(state.ufwListing), ufwRuleLines(model))) apply.push(`${shellQuote(argv)} >>"$D/out" 2>"$D/err" || fail ufw`)
     } else if (backend === 'firewalld') {
-      // The permanent zones and ipsets are copied first; the rollback puts them back and reloads, so
-      // runtime and permanent are exactly as before. The change: firewall-cmd --permanent ..., one --reload.
+      // The permanent zones (all of them: Postdesk's rules go in several) and ipsets are copied first; the
+      // rollback puts them back and reloads, so runtime and permanent are exactly as before. A directory
+      // that did not exist is removed again. The change: firewall-cmd --permanent ..., one --reload.
       const W = 'for d in zones ipsets; do'
-      apply.push(`${W} [ -d /etc/firewalld/$d ] && { cp -a /etc/firewalld/$d "$D/fwd-$d" || fail firewalld-backup; }; done`)
-      rollback.push(`${W} [ -d "$D/fwd-$d" ] && rm -rf /etc/firewalld/$d && cp -a "$D/fwd-$d" /etc/firewalld/$d; done`, 'firewall-cmd --reload >/dev/null')
-      for (const argv of firewalldCommandsForLines(state.fwd.lines, firewalldLines(model), state.fwd.sets, state.fwd.zone)) apply.push(`${shellQuote(argv)} >>"$D/out" 2>"$D/err" || fail firewalld`)
+      apply.push(`${W} if [ -d /etc/firewalld/$d ]; then cp -a /etc/firewalld/$d "$D/fwd-$d" || fail firewalld-backup; else : > "$D/fwd-$d.absent"; fi; done`)
+      rollback.push(`${W} if [ -d "$D/fwd-$d" ]; then rm -rf /etc/firewalld/$d && cp -a "$D/fwd-$d" /etc/firewalld/$d; elif [ -f "$D/fwd-$d.absent" ]; then rm -rf /etc/firewalld/$d; fi; done`, 'firewall-cmd --reload >/dev/null')
+      for (const argv of firewalldCommandsForLines(state.fwd.lines, firewalldLines(model, state.fwd.zones), state.fwd.sets)) apply.push(`${shellQuote(argv)} >>"$D/out" 2>"$D/err" || fail firewalld`)
     }
     const ap = this.apachePlan(state, next)
     if (ap) {
@@ -389,7 +391,7 @@ export class FirewallService {
       after,
       added,
       removed,
-      foreignRemoved: removed.filter((l) => !applied.includes(l) && l !== IPT_JUMP),
+      foreignRemoved: removed.filter((l) => !applied.includes(l) && l !== IPT_JUMP && !(backend === 'firewalld' && appliedInDefaultZone(l, applied, state.fwd.defaultZone))),
       ...(ap && state.apacheConf !== undefined ? { apache: { before: apacheOwned(state.apacheConf), after: ap.block } } : {}),
       next,
     }
@@ -408,7 +410,7 @@ export class FirewallService {
     if (backend === 'iptables') return [IPT_JUMP, ...iptablesChainRules(m, 4), ...(state.ip6tables ? iptablesChainRules(m, 6).map((r) => V6_TAG + r) : [])]
     if (backend === 'nftables') return nftRuleLines(nftTable(m))
     if (backend === 'ufw') return ufwRuleLines(m)
-    if (backend === 'firewalld') return firewalldLines(m)
+    if (backend === 'firewalld') return firewalldLines(m, state.fwd.zones)
     return []
   }
 
@@ -418,7 +420,12 @@ export class FirewallService {
       return { text, note: n }
     }
     if (backend === 'ufw') return done('ufw keeps its rules itself (/etc/ufw/user.rules, user6.rules).', note('persist-ufw'))
-    if (backend === 'firewalld') return done('firewalld keeps them in its permanent configuration (applied with --permanent, then reloaded).', note('persist-firewalld'))
+    if (backend === 'firewalld') {
+      const zones = state.fwd.zones.join(', ')
+      return zones
+        ? done(`firewalld keeps them in its permanent configuration, in the zones that receive traffic: ${zones} (applied with --permanent, then reloaded).`, note('persist-firewalld-zones', { zones }))
+        : done('firewalld keeps them in its permanent configuration (applied with --permanent, then reloaded).', note('persist-firewalld'))
+    }
     if (next.persistPath === null) return done('Not persisted (persistence is off for this server).', note('persist-off'))
     let script: string
     let where: string
@@ -508,6 +515,15 @@ export function homeChange(a: Allowlist, current: string | null): HomeIpChange |
   if (!e) return null
   const have = current.includes(':') ? e.ipv6 : e.ipv4
   return have === current ? null : { entry: e.name, from: have ?? null, to: current }
+}
+
+/**
+ * Earlier versions of Postdesk wrote firewalld rich rules in the default zone only and recorded them
+ * untagged (`RULE`): such a record stands for `[zone DEFAULT] RULE`, so the rule is not taken as foreign.
+ */
+function appliedInDefaultZone(line: string, applied: string[], defaultZone: string | null): boolean {
+  const r = parseZoneRuleLine(line)
+  return !!r && r.zone !== null && r.zone === defaultZone && applied.includes(r.rule)
 }
 
 function describeChange(p: RulePreview): string {

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest'
 import type { Allowlist } from '../../../shared/domain/firewall'
 import { apacheBlock, apacheOwned, apacheVersionOf, APACHE_BEGIN, APACHE_END, withApacheBlock } from '../../../shared/firewall/apache-block'
 import { clientAddressOf, homeEntryOf, lineDiff, ruleModel, webAllowed, withEntryAddress } from '../../../shared/firewall/allowlist-model'
-import { firewalldCommands, firewalldCommandsForLines, firewalldLines, firewalldRichRules, parseFirewalldState } from '../../../shared/firewall/firewalld-commands'
+import { firewalldCommands, firewalldCommandsForLines, firewalldLines, firewalldRichRules, parseFirewalldState, parseZoneRuleLine, zoneRuleLine } from '../../../shared/firewall/firewalld-commands'
 import { foreignIptables, IPT_JUMP, iptablesChainRules, iptablesRestoreInput, iptablesRollbackInput, ownedIptables } from '../../../shared/firewall/iptables-rules'
 import { foreignNft, nftRollbackScript, nftRuleLines, nftScript, nftTable } from '../../../shared/firewall/nft-rules'
 import { ownedUfwLines, ufwCommands, ufwCommandsForLines, ufwRuleLines, ufwRuleSpecs, ufwSpecOf } from '../../../shared/firewall/ufw-commands'
 import { homeChange } from '../../../electron/services/firewall/firewall-service'
-import { applyScript, cleanupScript, confirmScript, parseDetect } from '../../../electron/services/firewall/remote-scripts'
+import { applyScript, cleanupScript, confirmScript, detectScript, parseDetect } from '../../../electron/services/firewall/remote-scripts'
 
 const list: Allowlist = {
   server: 'vps',
@@ -169,39 +169,140 @@ describe('firewalld and ufw commands', () => {
       '--reload',
     ])
   })
-  it('firewalld: owned state from the detect output (Postdesk priorities, postdesk-* sets); line diffs become commands', () => {
-    const text = [
-      'zone public',
-      'rich rule priority="-32700" family="ipv4" source ipset="postdesk-p993-4" port port="993" protocol="tcp" accept',
-      'rich rule priority="-32600" port port="993" protocol="tcp" drop',
-      'rich rule family="ipv4" source address="192.0.2.9" drop',
+  // What the detect script prints for firewalld, as firewall-cmd 1.3 prints it: the default zone,
+  // --get-active-zones (runtime) and --permanent --list-all-zones, each line prefixed; then the ipsets.
+  const zoneBlock = (header: string, o: { interfaces?: string; sources?: string; forwardPorts?: string[]; rich?: string[] } = {}) => [
+    header,
+    '  target: default',
+    '  icmp-block-inversion: no',
+    `  interfaces: ${o.interfaces ?? ''}`,
+    `  sources: ${o.sources ?? ''}`,
+    '  services: ssh',
+    '  ports: ',
+    '  protocols: ',
+    '  forward: yes',
+    '  masquerade: no',
+    `  forward-ports: ${o.forwardPorts?.length ? `\n\t${o.forwardPorts.join('\n\t')}` : ''}`,
+    '  source-ports: ',
+    '  icmp-blocks: ',
+    `  rich rules: ${o.rich?.length ? `\n\t${o.rich.join('\n\t')}` : ''}`,
+    '',
+  ]
+  const ALLOW = 'rule priority="-32700" family="ipv4" source ipset="postdesk-p993-4" port port="993" protocol="tcp" accept'
+  const DROP = 'rule priority="-32600" port port="993" protocol="tcp" drop'
+  const FOREIGN = 'rule family="ipv4" source address="192.0.2.9" drop'
+  const detected = (o: { active: string[]; zones: string[] }) =>
+    [
+      'default public',
+      ...o.active.map((l) => `active ${l}`),
+      ...o.zones.join('\n').split('\n').map((l) => `pzone ${l}`),
       'set postdesk-p993-4',
       'ipset postdesk-p993-4 203.0.113.9',
       'set postdesk-blocked-6',
       'set admins',
       'ipset admins 192.0.2.1',
     ].join('\n')
+
+  it('firewalld: the zones that take traffic (default, active, permanently bound) and Postdesk rules in every zone, also inactive ones', () => {
+    const text = detected({
+      // Runtime: eth0 in external, a source range in dmz, wlan0 bound at runtime only (NetworkManager) in work.
+      active: ['external', '  interfaces: eth0', 'dmz', '  sources: 198.51.100.0/24', 'work (active)', '  interfaces: wlan0'],
+      zones: [
+        ...zoneBlock('block'),
+        ...zoneBlock('dmz (active)', { sources: '198.51.100.0/24' }),
+        // A forward port is a tab-indented line too: it is not a rich rule.
+        ...zoneBlock('external (active)', { interfaces: 'eth0', forwardPorts: ['port=2222:proto=tcp:toport=22:toaddr='], rich: [ALLOW, DROP, FOREIGN] }),
+        // Left behind when eth1 moved out of internal: no longer receives traffic.
+        ...zoneBlock('internal', { rich: [DROP] }),
+        ...zoneBlock('public', { rich: [FOREIGN, ALLOW, DROP] }),
+        ...zoneBlock('trusted'),
+        ...zoneBlock('work'),
+      ],
+    })
     const st = parseFirewalldState(text)
     expect(st).toEqual({
-      zone: 'public',
-      lines: ['rule priority="-32700" family="ipv4" source ipset="postdesk-p993-4" port port="993" protocol="tcp" accept', 'rule priority="-32600" port port="993" protocol="tcp" drop', 'ipset postdesk-p993-4 203.0.113.9'],
+      defaultZone: 'public',
+      zones: ['dmz', 'external', 'public', 'work'],
+      withRules: ['external', 'internal', 'public'],
+      lines: [`[zone external] ${ALLOW}`, `[zone external] ${DROP}`, `[zone internal] ${DROP}`, `[zone public] ${ALLOW}`, `[zone public] ${DROP}`, 'ipset postdesk-p993-4 203.0.113.9'],
       sets: ['postdesk-p993-4', 'postdesk-blocked-6'],
     })
-    expect(firewalldLines(after)).toEqual([...firewalldRichRules(after), 'ipset postdesk-p993-4 203.0.113.10'])
-    // The refresh: one entry swapped; the empty leftover set of an earlier block is deleted; foreign rules are never named.
-    expect(firewalldCommandsForLines(st.lines, firewalldLines(after), st.sets, st.zone)).toEqual([
+    // Newer firewalld marks the default zone in --get-active-zones; a permanent binding alone makes a zone take traffic too.
+    const st2 = parseFirewalldState(['default public', 'active public (default)', 'active   interfaces: eth0', ...[...zoneBlock('dmz', { interfaces: 'eth1' }), ...zoneBlock('public (active)', { interfaces: 'eth0' })].map((l) => `pzone ${l}`)].join('\n'))
+    expect(st2.zones).toEqual(['dmz', 'public'])
+    expect(st2.withRules).toEqual([])
+    // No zone information (firewall-cmd failed): nothing is made up.
+    expect(parseFirewalldState('')).toEqual({ defaultZone: null, zones: [], withRules: [], lines: [], sets: [] })
+  })
+
+  it('firewalld: the rules go in every zone that takes traffic; a zone that no longer does is cleaned; foreign rules are never named', () => {
+    const st = parseFirewalldState(
+      detected({
+        active: ['external', '  interfaces: eth0', 'dmz', '  sources: 198.51.100.0/24'],
+        zones: [...zoneBlock('dmz (active)', { sources: '198.51.100.0/24' }), ...zoneBlock('external (active)', { interfaces: 'eth0', rich: [ALLOW, DROP, FOREIGN] }), ...zoneBlock('internal', { rich: [ALLOW, DROP] }), ...zoneBlock('public', { rich: [FOREIGN, ALLOW, DROP] })],
+      }),
+    )
+    expect(st.zones).toEqual(['dmz', 'external', 'public'])
+    const target = firewalldLines(after, st.zones)
+    expect(target).toEqual([...['dmz', 'external', 'public'].flatMap((z) => [`[zone ${z}] ${ALLOW}`, `[zone ${z}] ${DROP}`]), 'ipset postdesk-p993-4 203.0.113.10'])
+    const cmds = firewalldCommandsForLines(st.lines, target, st.sets)
+    expect(cmds).toEqual([
+      // internal no longer takes traffic: Postdesk's rules leave it.
+      ['firewall-cmd', '--permanent', '--zone=internal', `--remove-rich-rule=${ALLOW}`],
+      ['firewall-cmd', '--permanent', '--zone=internal', `--remove-rich-rule=${DROP}`],
       ['firewall-cmd', '--permanent', '--ipset=postdesk-p993-4', '--remove-entry=203.0.113.9'],
       ['firewall-cmd', '--permanent', '--delete-ipset=postdesk-blocked-6'],
       ['firewall-cmd', '--permanent', '--ipset=postdesk-p993-4', '--add-entry=203.0.113.10'],
+      // dmz takes traffic (a source binding) and had none.
+      ['firewall-cmd', '--permanent', '--zone=dmz', `--add-rich-rule=${ALLOW}`],
+      ['firewall-cmd', '--permanent', '--zone=dmz', `--add-rich-rule=${DROP}`],
       ['firewall-cmd', '--reload'],
     ])
+    expect(cmds.flat().some((a) => a.includes('192.0.2.9'))).toBe(false)
+    // The interface went back to the default zone: external and dmz are left, every rule goes from them.
+    const back = parseFirewalldState(detected({ active: [], zones: [...zoneBlock('dmz', { rich: [ALLOW, DROP] }), ...zoneBlock('external', { rich: [ALLOW, DROP, FOREIGN] }), ...zoneBlock('public', { rich: [ALLOW, DROP] })] }))
+    expect(back.zones).toEqual(['public'])
+    expect(firewalldCommandsForLines(back.lines, firewalldLines(before, back.zones), ['postdesk-p993-4']).filter((c) => c.some((a) => a.includes('rich-rule')))).toEqual(
+      ['dmz', 'external'].flatMap((z) => [ALLOW, DROP].map((r) => ['firewall-cmd', '--permanent', `--zone=${z}`, `--remove-rich-rule=${r}`])),
+    )
+    // Removing everything: every zone holding a Postdesk rule, then the set.
+    expect(firewalldCommandsForLines(st.lines, [], st.sets).map((c) => c.slice(2).join(' '))).toEqual([
+      `--zone=external --remove-rich-rule=${ALLOW}`,
+      `--zone=external --remove-rich-rule=${DROP}`,
+      `--zone=internal --remove-rich-rule=${ALLOW}`,
+      `--zone=internal --remove-rich-rule=${DROP}`,
+      `--zone=public --remove-rich-rule=${ALLOW}`,
+      `--zone=public --remove-rich-rule=${DROP}`,
+      '--delete-ipset=postdesk-p993-4',
+      '--delete-ipset=postdesk-blocked-6',
+      '',
+    ])
     const v6 = ruleModel({ entries: [], blocked: [{ address: '2001:db8::5', since: 'x' }] })
-    expect(firewalldCommandsForLines([], firewalldLines(v6), [], 'public')).toEqual([
+    expect(firewalldCommands(empty, v6, ['external', 'public'])).toEqual([
       ['firewall-cmd', '--permanent', '--new-ipset=postdesk-blocked-6', '--type=hash:ip', '--option=family=inet6'],
       ['firewall-cmd', '--permanent', '--ipset=postdesk-blocked-6', '--add-entry=2001:db8::5'],
+      ['firewall-cmd', '--permanent', '--zone=external', '--add-rich-rule=rule priority="-32760" family="ipv6" source ipset="postdesk-blocked-6" drop'],
       ['firewall-cmd', '--permanent', '--zone=public', '--add-rich-rule=rule priority="-32760" family="ipv6" source ipset="postdesk-blocked-6" drop'],
       ['firewall-cmd', '--reload'],
     ])
+  })
+
+  it('firewalld: zone-tagged lines', () => {
+    expect(zoneRuleLine('dmz', DROP)).toBe(`[zone dmz] ${DROP}`)
+    expect(parseZoneRuleLine(`[zone dmz] ${DROP}`)).toEqual({ zone: 'dmz', rule: DROP })
+    expect(parseZoneRuleLine(DROP)).toEqual({ zone: null, rule: DROP })
+    expect(parseZoneRuleLine('ipset postdesk-p993-4 203.0.113.9')).toBeNull()
+  })
+
+  it('firewalld: the detect script reads the default zone, the active zones and every permanent zone, all in the firewalld section', () => {
+    const script = detectScript(undefined)
+    expect(script).toContain('firewall-cmd --get-default-zone')
+    expect(script).toContain('firewall-cmd --get-active-zones 2>/dev/null | sed "s/^/active /"')
+    expect(script).toContain('firewall-cmd --permanent --list-all-zones 2>/dev/null | sed "s/^/pzone /"')
+    const out = ['ssh=192.0.2.1 5000 192.0.2.2 22', 'firewalld=running', '--- postdesk:firewalld', detected({ active: ['external', '  interfaces: eth0'], zones: [...zoneBlock('external (active)', { interfaces: 'eth0', rich: [DROP] }), ...zoneBlock('public')] }), '--- postdesk:apache', '--- postdesk:end'].join('\n')
+    const st = parseFirewalldState(parseDetect(out).sections['firewalld'] ?? '')
+    expect(st.zones).toEqual(['external', 'public'])
+    expect(st.lines).toEqual([`[zone external] ${DROP}`, 'ipset postdesk-p993-4 203.0.113.9'])
   })
   it('ufw: rules carry the postdesk comment, prepended on top in order, deleted by their full spec', () => {
     expect(ufwRuleSpecs(after)).toEqual([
