@@ -8,6 +8,7 @@ import type { ConfigInstallerApi, InstallFile, InstallOutcome, InstallRequest, L
 import { launchScript, readPushScript, recoverScript } from './install-script'
 import { newPushId, SECTION, STAGE_DIR_RE } from './push-paths'
 import { parsePushRecord, toLastPush, type PushRecord } from './push-record'
+import { checkSqlDriverFiles } from './sql-driver-check'
 import { removeStageScript, stageScript } from './stage-script'
 import { judgeStage, parseStageOutput } from './stage-verdicts'
 
@@ -68,7 +69,12 @@ export class ConfigInstaller implements ConfigInstallerApi {
       return this.finish(serverId, files, outcome({ ok: false, step: 'stage', reason: `Nothing was changed: staging the files on the server failed: ${why}` }))
     }
     progress('validate')
-    const verdicts = judgeStage(report, files)
+    // Dovecot's sql driver files: doveconf never reads them; their connection and queries are tried here.
+    const sql = await checkSqlDriverFiles(files, (script) => this.root(serverId, script, { timeoutMs: 120_000, ...(req.signal ? { signal: req.signal } : {}) })).catch(async (e: unknown) => {
+      await removeStage()
+      throw e
+    })
+    const verdicts = [...judgeStage(report, files), ...sql.verdicts]
     const rejected = verdicts.filter((v) => !v.ok)
     if (req.validateOnly) {
       return outcome({ ok: rejected.length === 0, step: 'validate', verdicts, reason: rejected.length ? rejectedReason(rejected, true) : null })
@@ -84,7 +90,7 @@ export class ConfigInstaller implements ConfigInstallerApi {
     progress('backup')
     let launchError: unknown = null
     try {
-      const l = await this.root(serverId, launchScript(report.stage, { id, files, ...(this.deps.actor ? { actor: this.deps.actor } : {}) }), { timeoutMs: 60_000 })
+      const l = await this.root(serverId, launchScript(report.stage, { id, files, ...(this.deps.actor ? { actor: this.deps.actor } : {}), ...(sql.sample ? { authSample: sql.sample } : {}) }), { timeoutMs: 60_000 })
       const err = sectionValue(l.stdout, 'error')
       if (err !== null || !l.stdout.includes(`${SECTION}started`)) {
         await removeStage()

@@ -153,6 +153,18 @@ verify_dv() {
     sleep 1
   done
 }
+# Dovecot's running auth answers a userdb and a passdb lookup of $AUTH_USER (it reads the sql files anew
+# after the reload; doveconf never does). Checked only when it answered before the push.
+auth_ok() { doveadm user -- "$1" >/dev/null 2>"$T/auth.err" && doveadm auth lookup -- "$1" >/dev/null 2>>"$T/auth.err"; }
+verify_auth() {
+  [ -n "$AUTH_USER" ] && [ "$AUTH_BEFORE" = 1 ] || return 0
+  end=$(($(date +%s) + VERIFY_SECS))
+  while :; do
+    auth_ok "$AUTH_USER" && return 0
+    [ "$(date +%s)" -ge "$end" ] && { LAST="Dovecot cannot look up $AUTH_USER with the new files (doveadm user / doveadm auth lookup): $(head -c 400 "$T/auth.err" | tr '\n' ' ')"; return 1; }
+    sleep 1
+  done
+}
 verify_ap() {
   [ "$AP_ON" = 1 ] || return 0
   n=0
@@ -165,6 +177,13 @@ export interface InstallPlan {
   id: string
   files: readonly InstallFile[]
   actor?: string
+  /** A user Dovecot's auth must still find after the install (the sql check's sample). */
+  authSample?: string
+}
+
+/** A push that can change how Dovecot's auth finds users: its sql driver files, dovecot.conf and its includes. */
+export function changesDovecotAuth(files: readonly InstallFile[]): boolean {
+  return files.some((f) => f.owner === 'dovecot' && (f.kind === 'dovecot' || f.kind === 'dovecot-sql'))
 }
 
 /**
@@ -203,7 +222,7 @@ export function installScript(p: InstallPlan): string {
     'echo $$ > "$LK/pid"; echo "$ID" > "$LK/id"',
     'trap \'rm -rf "$LK"\' EXIT',
   ]
-  L.push('PF_ON=0; PF_PORTS=; PF_GREETS=0; DV_ON=0; DV_PORTS=; DV_GREETS=0; DV_SINCE=; AP_ON=0')
+  L.push('PF_ON=0; PF_PORTS=; PF_GREETS=0; DV_ON=0; DV_PORTS=; DV_GREETS=0; DV_SINCE=; AP_ON=0; AUTH_USER=; AUTH_BEFORE=0')
   const before: string[] = []
   p.files.forEach((f, i) => before.push(`chk ${i} ${q(f.path)} ${f.expectedSha256 ?? '-'}`))
   before.push('if [ "$X" = 1 ]; then st old compare; say refused; exit 0; fi')
@@ -212,6 +231,15 @@ export function installScript(p: InstallPlan): string {
   if (targets.includes('dovecot'))
     before.push('if dv_on; then DV_ON=1; for p in 143 993; do listening $p && DV_PORTS="$DV_PORTS $p"; done; listening 143 && greets 143 \'* OK\' \'a LOGOUT\' && DV_GREETS=1; fi')
   if (targets.includes('apache')) before.push('ap_on && AP_ON=1')
+  const authCheck = changesDovecotAuth(p.files)
+  if (authCheck) {
+    // The sample the sql check used, else the first user Dovecot lists; required after only if found before.
+    before.push(
+      p.authSample ? `AUTH_USER=${q(p.authSample)}` : "AUTH_USER=$(timeout 15 doveadm user '*' 2>/dev/null | head -n 1)",
+      '[ "$DV_ON" = 1 ] && [ -n "$AUTH_USER" ] && auth_ok "$AUTH_USER" && AUTH_BEFORE=1',
+      'say "auth lookup before: user=$AUTH_USER answered=$AUTH_BEFORE"',
+    )
+  }
   before.push('say "running before: postfix=$PF_ON ports=$PF_PORTS greets=$PF_GREETS dovecot=$DV_ON ports=$DV_PORTS greets=$DV_GREETS apache=$AP_ON"')
 
   // The way back, defined before anything changes.
@@ -253,6 +281,7 @@ export function installScript(p: InstallPlan): string {
     if (targets.includes('apache')) L.push('rep reloading apache', 'reload_ap || fail; [ "$AP_ON" = 1 ] && rep reloaded apache')
     L.push('st running verify')
     for (const t of targets) L.push(`verify_${short(t)} || fail`)
+    if (authCheck && targets.includes('dovecot')) L.push('verify_auth || fail')
   }
   L.push('st new done', 'say "push $ID done"', 'exit 0')
   return L.join('\n') + '\n'

@@ -4,8 +4,11 @@ import { quoteWord } from '../../ssh/shell-quote'
 import type { InstallFile } from './install-types'
 import { base64Lines, heredocTag, isIndexedMap, SECTION, STAGE_BASE } from './push-paths'
 
-/** Dovecot reads these itself (passdb/userdb/dict args), never through doveconf. */
-const DOVECOT_DRIVER_KINDS = ['dovecot-sql', 'dovecot-dict-sql', 'dovecot-side']
+/**
+ * Dovecot reads these itself (dict args, other drivers' files), never through doveconf. (dovecot-sql
+ * files are read, connected and queried by sql-driver-check.ts, which reports its own verdicts.)
+ */
+const DOVECOT_DRIVER_KINDS = ['dovecot-dict-sql', 'dovecot-side']
 
 export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
 
