@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Allowlist } from '../../shared/domain/firewall'
-import { connectOwnServer, startOwnServer, type OwnServer } from './support/own-server'
-import { waitFor } from './support/vps-firewall'
+import { connectOwnServer, type OwnServer } from './support/own-server'
+import { bindInterface, clientInterface, startFirewalldServer, zoneOfInterface } from './support/own-firewalld'
 
 // firewalld for real, with the commit-confirmed apply, in a network namespace of this file's own (never
 // the test VPS's `pdvps`): its own sshd, a private D-Bus system bus (dbus-daemon on a private /run/dbus)
@@ -24,18 +24,12 @@ const ownedRich = (zone: string, perm = false) =>
     .filter((l) => /^rule priority="-32(760|700|600)"/.test(l))
     .sort()
 const BOTH = [ALLOW, DROP].sort()
-/** The namespace's side of the veth pair (the interface the clients' traffic comes in on). */
-const IF = () => srv.run(['ip', '-o', '-4', 'addr', 'show', 'to', `${srv.host}/32`]).trim().split(/\s+/)[1]!.split('@')[0]!
-/** The zone the interface is bound to (runtime, or permanent); firewall-cmd fails with "no zone" when none. */
-const zoneOfIf = (perm = false) => srv.tryRun(['firewall-cmd', ...(perm ? ['--permanent'] : []), `--get-zone-of-interface=${IF()}`])?.trim() ?? 'no zone'
+const IF = () => clientInterface(srv)
+const zoneOfIf = (perm = false) => zoneOfInterface(srv, IF(), perm)
 const foreignRich = () => fwc('--permanent', '--zone=trusted', '--list-rich-rules').split('\n').filter((l) => l && !/^rule priority="-32(760|700|600)"/.test(l))
 
 beforeAll(async () => {
-  srv = await startOwnServer({ name: 'fwd', octet: 93, privateDirs: ['/etc/firewalld', '/run/dbus', '/run/firewalld', '/var/lib/postdesk', '/var/spool/cron/atjobs'] })
-  srv.spawn(['dbus-daemon', '--system', '--nofork', '--nopidfile'])
-  expect(await waitFor(() => srv.tryRun(['test', '-S', '/run/dbus/system_bus_socket']) !== undefined, 10_000)).toBe(true)
-  srv.spawn(['/usr/bin/python3', '/usr/sbin/firewalld', '--nofork', '--nopid', '--log-target', 'console'])
-  expect(await waitFor(() => srv.tryRun(['firewall-cmd', '--state'])?.trim() === 'running', 30_000, 500)).toBe(true)
+  srv = await startFirewalldServer({ name: 'fwd', octet: 93 })
   // Everything open by default (the trusted zone), one rich rule of the admin's own (foreign to Postdesk).
   fwc('--set-default-zone=trusted')
   fwc('--permanent', `--add-rich-rule=${FOREIGN}`)
@@ -98,8 +92,7 @@ describe('allowlist on firewalld (own namespace, private D-Bus)', () => {
   it('the interface bound to a non-default zone (external): refresh puts the rules there too; A connects, B cannot; status names the zones', async () => {
     // external opened like trusted (target ACCEPT), so that only Postdesk's rules can refuse anyone there.
     fwc('--permanent', '--zone=external', '--set-target=ACCEPT')
-    fwc('--permanent', '--zone=external', `--change-interface=${IF()}`)
-    fwc('--reload')
+    bindInterface(srv, IF(), 'external')
     expect(zoneOfIf()).toBe('external')
     // What Postdesk used to leave: its rules only in the default zone, which no longer sees the traffic.
     expect(await srv.reachable(A(), PORT)).toBe(true)
@@ -147,9 +140,7 @@ describe('allowlist on firewalld (own namespace, private D-Bus)', () => {
   })
 
   it('the interface back in the default zone: status shows the rules left in external; refresh removes them there (runtime and permanent); B connects, A cannot', async () => {
-    fwc('--zone=external', `--remove-interface=${IF()}`)
-    fwc('--permanent', '--zone=external', `--remove-interface=${IF()}`)
-    fwc('--reload')
+    bindInterface(srv, IF(), null)
     expect(zoneOfIf(true)).toBe('no zone')
     expect(zoneOfIf()).toBe('no zone')
     const b = await connectOwnServer(srv, { name: 'fwd', from: B(), dataDir })
