@@ -12,6 +12,7 @@ import { createServices } from '../../electron/services/create-services'
 import type { Services } from '../../electron/services/types'
 import type { StreamLine } from '../../shared/contract/logs'
 import { loadConnection } from './support/vps'
+import { until } from './support/until'
 
 const conn = loadConnection()
 const LOG = '/var/log/mail.log'
@@ -25,15 +26,6 @@ const arrivals = new Map<number, number>() // seq -> ms received
 const states: string[] = []
 let followId = ''
 
-async function until<T>(what: string, find: () => T | undefined | false, ms = 5000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = find()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 const lagOf = (l: StreamLine) => (arrivals.get(l.seq) ?? Infinity) - (l.time ?? 0)
 

@@ -10,6 +10,7 @@ import { JOURNAL_UNITS, type LogSource } from '../../electron/services/logs/log-
 import { signalSshd } from './support/vps-admin'
 import { vpsServices, type VpsServices } from './support/vps-services'
 import { startJournald, type StandaloneJournald } from './support/standalone-journald'
+import { until } from './support/until'
 
 const run = `pdj${Date.now().toString(36)}`
 const journal: LogSource = { kind: 'journal', units: JOURNAL_UNITS }
@@ -19,15 +20,6 @@ const got: StreamLine[] = []
 const states: string[] = []
 let followId = ''
 
-async function until<T>(what: string, f: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const x = f()
-    if (x) return x
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 beforeAll(async () => {
   jd = await startJournald(['postfix.service', 'dovecot.service', 'cron.service'])

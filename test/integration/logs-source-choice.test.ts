@@ -21,21 +21,13 @@ import type { PflogsummTotals } from '../../shared/logs/pflogsumm-counter'
 import { pflogsummTotals } from '../support/pflogsumm-runner'
 import { startJournald, type StandaloneJournald } from './support/standalone-journald'
 import { vpsServices, type VpsServices } from './support/vps-services'
+import { until } from './support/until'
 
 const run = `pdsrc${Date.now().toString(36)}`
 const MAIL_LOG = '/var/log/mail.log'
 let v: VpsServices
 const followIds: string[] = []
 
-async function until<T>(what: string, f: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const x = f()
-    if (x) return x
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 const logToMailLog = (msg: string) => execFileSync('logger', ['-p', 'mail.info', '-t', 'postdesk-test', msg])
 
 beforeAll(async () => {

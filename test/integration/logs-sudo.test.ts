@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { StreamLine } from '../../shared/contract/logs'
 import { createTestUser, type TestUser } from './support/vps-admin'
 import { vpsServices, type VpsServices } from './support/vps-services'
+import { until } from './support/until'
 
 const LOG = '/var/log/mail.log'
 const run = `pdsudo${Date.now().toString(36)}`
@@ -18,15 +19,6 @@ afterAll(() => {
   for (const u of users.splice(0)) u.remove()
 })
 
-async function until<T>(what: string, f: () => T | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = f()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 /** Every argv on the machine (the test server shares it): the password must be in none. */
 const allArgv = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
@@ -63,9 +55,9 @@ async function followAs(v: VpsServices, tag: string, password?: string) {
   const states: string[] = []
   const h = await v.services.logs.follow(v.profile.id, { lines: 5, onLines: (ls) => void got.push(...ls), onState: (s) => void states.push(s) })
   expect(h.source).toEqual({ kind: 'file', path: LOG })
-  await until('following', () => states.includes('following'))
+  await until('following', () => states.includes('following'), 15_000)
   for (let i = 0; i < 5; i++) logger(`${run} ${tag} ${i}`)
-  await until(`the ${tag} lines`, () => got.some((l) => l.raw.endsWith(`${run} ${tag} 4`)))
+  await until(`the ${tag} lines`, () => got.some((l) => l.raw.endsWith(`${run} ${tag} 4`)), 15_000)
   const seen = got.filter((l) => l.program === 'postdesk-test' && l.message.startsWith(`${run} ${tag} `)).map((l) => l.message)
   expect(seen).toEqual([0, 1, 2, 3, 4].map((i) => `${run} ${tag} ${i}`))
   if (password !== undefined) expect(allArgv()).not.toContain(password)
