@@ -130,6 +130,12 @@ describe('a sql driver file the auth process would fail on is refused at validat
     expect(o2.verdicts.find((x) => x.tool === 'mysql' && !x.ok)?.output).toMatch(/iterate_query does not start with SELECT \(DELETE\)/)
   })
 
+  it('a user_query that no longer returns a uid, with mail_uid unset on the server: refused as Dovecot would fail the login', async () => {
+    expect((await inServer(['doveconf', '-h', 'mail_uid'])).stdout.trim()).toBe('')
+    const o = await refused(withLine('user_query', lineOf('user_query').replace(' 10000 AS uid,', '')))
+    expect(o.verdicts.find((x) => x.tool === 'mysql' && !x.ok)?.output).toMatch(/^Error: User is missing UID \(see mail_uid setting\).*alice@example\.test/)
+  })
+
   it('logins and mail still work after the refused pushes', async () => {
     expect(await aliceLogsIn()).toBe(true)
     await expectMailFlows('push-sql')

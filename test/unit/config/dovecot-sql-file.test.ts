@@ -136,6 +136,23 @@ describe('the mysql runs on the server', () => {
     expect(judgeQuery('user_query', { exitCode: 1, columns: [], rows: 0, first: null, error: 'ERROR 1146' }, u, { error: null })).toEqual({ ok: false, exitCode: 1, output: 'ERROR 1146' })
   })
 
+  it('a user_query without uid/gid passes only when mail_uid/mail_gid stand in (as Dovecot\'s mail processes need)', () => {
+    const r = { exitCode: 0, columns: ['home'], rows: 1, first: null, error: '' }
+    expect(judgeQuery('user_query', r, 'a@b', { error: null }, { mailUid: '', mailGid: '' }).output).toMatch(/^Error: User is missing UID \(see mail_uid setting\)/)
+    expect(judgeQuery('user_query', { ...r, columns: ['home', 'uid'] }, 'a@b', { error: null }, { mailUid: '', mailGid: '' }).output).toMatch(/^Error: User is missing GID \(see mail_gid setting\)/)
+    expect(judgeQuery('user_query', r, 'a@b', { error: null }, { mailUid: 'vmail', mailGid: 'vmail' }).ok).toBe(true)
+    // unknown globals (the push changes dovecot.conf too): not judged
+    expect(judgeQuery('user_query', r, 'a@b', { error: null }, null).ok).toBe(true)
+  })
+
+  it('asks the running Dovecot for settings by name and reads them back', () => {
+    const script = mysqlRunsScript([], ['mail_uid', 'mail_gid'])
+    expect(spawnSync('sh', ['-n'], { input: script }).status).toBe(0)
+    expect(script).toContain('"$SEC""set mail_uid $(doveconf -h mail_uid 2>/dev/null | head -n 1)"')
+    expect(() => mysqlRunsScript([], ['x;rm'])).toThrow()
+    expect(parseMysqlRuns(`${SECTION}set mail_uid vmail\n${SECTION}set mail_gid \n${SECTION}done`).settings).toEqual({ mail_uid: 'vmail', mail_gid: '' })
+  })
+
   it('finds the first keyword past comments and parentheses', () => {
     expect(firstKeyword('  /* dovecot */ (SELECT 1)')).toBe('SELECT')
     expect(firstKeyword('-- x\nselect 1')).toBe('SELECT')

@@ -53,7 +53,7 @@ export function mysqlOptionFile(c: MysqlConnect): string {
  * stdin, in a session whose transactions are READ ONLY (nothing can be changed). `--defaults-file` (not
  * `--defaults-extra-file`): root's own ~/.my.cnf must not fill in what the connect string lacks.
  */
-export function mysqlRunsScript(runs: readonly MysqlRun[]): string {
+export function mysqlRunsScript(runs: readonly MysqlRun[], dovecotSettings: readonly string[] = []): string {
   const q = quoteWord
   const L: string[] = [
     '{',
@@ -79,6 +79,11 @@ export function mysqlRunsScript(runs: readonly MysqlRun[]): string {
   echo "$SEC""end"
 }`,
   ]
+  // Settings of the running Dovecot the judgement needs (doveconf -h: the value only).
+  for (const name of dovecotSettings) {
+    if (!/^[a-z_]+$/.test(name)) throw new Error(`bad setting name ${name}`)
+    L.push(`printf '%s\\n' "$SEC""set ${name} $(doveconf -h ${name} 2>/dev/null | head -n 1)"`)
+  }
   for (const r of runs) {
     if (!RUN_ID.test(r.id)) throw new Error(`bad run id ${r.id}`)
     const cnf = mysqlOptionFile(r.connect)
@@ -96,10 +101,12 @@ export interface MysqlRunsOutput {
   error: string | null
   done: boolean
   runs: Map<string, MysqlRunResult>
+  /** The Dovecot settings asked for (doveconf -h), by name. */
+  settings: Record<string, string>
 }
 
 export function parseMysqlRuns(out: string): MysqlRunsOutput {
-  const r: MysqlRunsOutput = { noClient: false, error: null, done: false, runs: new Map() }
+  const r: MysqlRunsOutput = { noClient: false, error: null, done: false, runs: new Map(), settings: {} }
   let cur: MysqlRunResult | null = null
   let err: string[] | null = null
   for (const line of out.split('\n')) {
@@ -114,6 +121,10 @@ export function parseMysqlRuns(out: string): MysqlRunsOutput {
     if (word === 'noclient') r.noClient = true
     else if (word === 'error') r.error = arg
     else if (word === 'done') r.done = true
+    else if (word === 'set') {
+      const [name = '', ...value] = arg.split(' ')
+      r.settings[name] = value.join(' ')
+    }
     else if (word === 'run') {
       const [id = '', rc = ''] = arg.split(' ')
       cur = { exitCode: Number(rc), columns: [], rows: 0, first: null, error: '' }

@@ -126,25 +126,35 @@ export async function checkSqlDriverFiles(files: readonly InstallFile[], runRoot
     }
   }
   if (!runs.length) return { verdicts, sample: user }
-  const second = await runAll(runRoot, runs)
+  // mail_uid/mail_gid stand in for a uid/gid the user_query does not return: the running Dovecot's values,
+  // unless this push also changes Dovecot's configuration (then the rule is not applied).
+  const confChanges = files.some((f) => f.owner === 'dovecot' && f.kind === 'dovecot')
+  const second = await runAll(runRoot, runs, confChanges ? [] : ['mail_uid', 'mail_gid'])
+  const globals = confChanges || second.noClient || second.error ? null : { mailUid: second.settings.mail_uid ?? '', mailGid: second.settings.mail_gid ?? '' }
   for (const p of planned) {
     const r = second.runs.get(p.id)
     const set = p.t.set[p.key]
-    const j = judgeQuery(p.key, r, user, second)
+    const j = judgeQuery(p.key, r, user, second, globals)
     verdicts.push({ tool: 'mysql', command: command(p.t, `${p.key} (line ${set?.line ?? '?'}) for ${user}`), ...j, output: scrub(j.output) })
   }
   return { verdicts, sample: user }
 }
 
-async function runAll(runRoot: RunRoot, runs: MysqlRun[]): Promise<MysqlRunsOutput> {
-  const r = await runRoot(mysqlRunsScript(runs))
+async function runAll(runRoot: RunRoot, runs: MysqlRun[], dovecotSettings: string[] = []): Promise<MysqlRunsOutput> {
+  const r = await runRoot(mysqlRunsScript(runs, dovecotSettings))
   const out = parseMysqlRuns(r.stdout)
   if (!out.noClient && !out.error && !out.done) out.error = (r.stderr.trim() || `the script stopped (exit ${r.code ?? r.signal ?? '?'})`).slice(0, 600)
   return out
 }
 
 /** What Dovecot makes of the query's answer for the sample (passdb-sql.c / userdb-sql.c). */
-export function judgeQuery(key: (typeof QUERIES)[number], r: MysqlRunResult | undefined, user: string, all: Pick<MysqlRunsOutput, 'error'>): Pick<ToolVerdict, 'ok' | 'exitCode' | 'output'> {
+export function judgeQuery(
+  key: (typeof QUERIES)[number],
+  r: MysqlRunResult | undefined,
+  user: string,
+  all: Pick<MysqlRunsOutput, 'error'>,
+  globals: { mailUid: string; mailGid: string } | null = null,
+): Pick<ToolVerdict, 'ok' | 'exitCode' | 'output'> {
   if (!r) return { ok: false, exitCode: null, output: all.error ?? 'no answer from the mysql client' }
   if (r.exitCode !== 0) return { ok: false, exitCode: r.exitCode, output: r.error || `mysql exited with ${r.exitCode}` }
   const shape = `columns: ${r.columns.join(', ') || '(none)'}; ${r.rows} row${r.rows === 1 ? '' : 's'} for ${user}`
@@ -155,6 +165,9 @@ export function judgeQuery(key: (typeof QUERIES)[number], r: MysqlRunResult | un
     if (r.rows > 1) return { ok: false, exitCode: 0, output: `Error: Password query returned multiple matches (${shape})` }
   } else if (key === 'user_query') {
     if (r.rows === 0) return { ok: false, exitCode: 0, output: `user_query finds no row for ${user}, an active mailbox: Dovecot would say the user does not exist, and mail to it would bounce.` }
+    // Dovecot's mail processes need a uid and gid: the userdb's, else mail_uid/mail_gid.
+    if (globals && !has('uid') && !globals.mailUid) return { ok: false, exitCode: 0, output: `Error: User is missing UID (see mail_uid setting): user_query returns no uid and mail_uid is not set, so ${user} could not log in or receive mail (${shape})` }
+    if (globals && !has('gid') && !globals.mailGid) return { ok: false, exitCode: 0, output: `Error: User is missing GID (see mail_gid setting): user_query returns no gid and mail_gid is not set, so ${user} could not log in or receive mail (${shape})` }
   } else if (key === 'iterate_query') {
     if (r.rows > 0 && !has('user') && !has('username')) return { ok: false, exitCode: 0, output: `Error: Iterate query didn't return 'user' field (${shape})` }
   }
