@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Allowlist } from '../../shared/domain/firewall'
+import { runPostdesk } from '../unit/support/run-postdesk'
 import { connectOwnServer, type OwnServer } from './support/own-server'
 import { bindInterface, clientInterface, startFirewalldServer, zoneOfInterface } from './support/own-firewalld'
 
@@ -146,6 +147,10 @@ describe('allowlist on firewalld (own namespace, private D-Bus)', () => {
     const b = await connectOwnServer(srv, { name: 'fwd', from: B(), dataDir })
     const st = await b.services.firewall.status(id)
     expect(st.firewalld).toEqual({ defaultZone: 'trusted', zones: ['trusted'], withRules: ['external', 'trusted'] })
+    // The CLI says the same.
+    const cli = await runPostdesk(dataDir, ['allowlist', 'status', b.profile.name])
+    expect(cli.code, cli.stderr).toBe(0)
+    expect(cli.stdout).toMatch(/^firewalld zones\s+trusted \(default\); Postdesk rules left in external \(removed on the next apply\)$/m)
     const r = await b.services.firewall.refresh(id, { confirmTimeoutSec: 20 })
     expect(r.outcome, r.message).toBe('confirmed')
     expect(r.preview.removed.sort()).toEqual([`[zone external] ${ALLOW}`, `[zone external] ${DROP}`, `ipset postdesk-p9993-4 ${A()}`].sort())
