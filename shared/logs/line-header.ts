@@ -39,12 +39,17 @@ export class HeaderParser {
   private readonly offsetMs: number
   private lastKey = ''
   private lastWall = 0
+  /** the fraction of lastKey (the key includes it) */
+  private lastFracMs = 0
   private lastNowCheck = 0
   private lastIsoKey = ''
   private lastIsoWall = 0
   private lastHost = ''
-  /** recent program names: reusing the same string saves a slice and lets Map look-ups reuse its hash */
-  private readonly programs: string[] = []
+  /**
+   * program names seen, by a hash of their chars taken while the tag is scanned: reusing the same string
+   * saves a slice and lets Map look-ups downstream reuse its hash
+   */
+  private readonly programs = new Map<number, string>()
 
   constructor(opts: HeaderOptions = {}) {
     this.fixedRef = opts.referenceTime ?? null
@@ -87,9 +92,11 @@ export class HeaderParser {
   private tag(s: string, p: number, out: LineHeader, strict: boolean): void {
     const n = s.length
     let q = p
+    let hash = 0
     while (q < n) {
       const c = s.charCodeAt(q)
       if (c === SP || c === 91 /* [ */ || c === COLON || c === 40 /* ( */) break
+      hash = (Math.imul(hash, 31) + c) | 0
       q++
     }
     if (q === p || q >= n) return
@@ -126,7 +133,7 @@ export class HeaderParser {
     } else {
       return
     }
-    const name = this.programName(s, p, q)
+    const name = this.programName(s, p, q, hash)
     if (out.host === null && !strict && DOVECOT_SERVICES.has(name)) {
       out.program = 'dovecot'
       return // message keeps `service: …`
@@ -137,16 +144,12 @@ export class HeaderParser {
     out.msgStart = m
   }
 
-  private programName(s: string, p: number, q: number): string {
-    const len = q - p
-    const cache = this.programs
-    for (let i = 0; i < cache.length; i++) {
-      const c = cache[i]!
-      if (c.length === len && s.startsWith(c, p)) return c
-    }
+  private programName(s: string, p: number, q: number, hash: number): string {
+    const hit = this.programs.get(hash)
+    if (hit !== undefined && hit.length === q - p && s.startsWith(hit, p)) return hit
     const name = s.slice(p, q)
-    if (cache.length >= 32) cache.shift()
-    cache.push(name)
+    if (this.programs.size >= 256) this.programs.clear()
+    this.programs.set(hash, name)
     return name
   }
 
@@ -157,6 +160,13 @@ export class HeaderParser {
 
   /** `Mmm dd HH:MM:SS ` with a space- or zero-padded (or unpadded) day. */
   private syslogStamp(s: string, out: LineHeader): number {
+    // the same stamp as the line before (most lines of a busy log): read already, nothing to check again
+    const key = this.lastKey
+    if (key.length !== 0 && s.charCodeAt(key.length) === SP && s.startsWith(key) && (this.fixedRef !== null || this.lastNowCheck > Date.now() - 60_000)) {
+      out.format = 'syslog'
+      out.time = this.lastWall - this.offsetMs + this.lastFracMs
+      return key.length + 1
+    }
     if (s.charCodeAt(3) !== SP) return -1
     let p = 4
     if (s.charCodeAt(p) === SP) p++
@@ -190,6 +200,7 @@ export class HeaderParser {
       wall = wallClockMs(year, month, day, 0, 0, secs)
       this.lastKey = s.slice(0, keyEnd)
       this.lastWall = wall
+      this.lastFracMs = fracMs
       this.lastNowCheck = Date.now()
     }
     out.format = 'syslog'
@@ -199,15 +210,21 @@ export class HeaderParser {
 
   /** RFC 3339 (`2026-11-28T07:13:02.123456+00:00 `) or Dovecot's `2013-08-11 03:56:40 `. */
   private isoStamp(s: string, out: LineHeader): number {
-    const year = fourDigits(s, 0)
-    const month = twoDigits(s, 5)
-    const day = twoDigits(s, 8)
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return -1
-    if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return -1
+    // date and time as on the line before (read already): only the fraction and the zone are left to read
+    const same = this.lastIsoKey.length === 19 && s.startsWith(this.lastIsoKey)
     const sep = s.charCodeAt(10)
-    if (sep !== 84 /* T */ && sep !== SP) return -1
-    const secs = clockAt(s, 11)
-    if (secs < 0) return -1
+    if (!same) {
+      const year = fourDigits(s, 0)
+      const month = twoDigits(s, 5)
+      const day = twoDigits(s, 8)
+      if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return -1
+      if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return -1
+      if (sep !== 84 /* T */ && sep !== SP) return -1
+      const secs = clockAt(s, 11)
+      if (secs < 0) return -1
+      this.lastIsoKey = s.slice(0, 19)
+      this.lastIsoWall = wallClockMs(year, month, day, 0, 0, secs)
+    }
     let p = 19
     let fracMs = 0
     if (s.charCodeAt(p) === 46) {
@@ -237,14 +254,7 @@ export class HeaderParser {
     } else return -1
     if (s.charCodeAt(p) !== SP) return -1
     out.format = sep === SP && z !== 90 && z !== 43 && z !== 45 ? 'dovecot' : 'rfc3339'
-    let wall: number
-    if (this.lastIsoKey.length === 19 && s.startsWith(this.lastIsoKey)) wall = this.lastIsoWall
-    else {
-      wall = wallClockMs(year, month, day, 0, 0, secs)
-      this.lastIsoKey = s.slice(0, 19)
-      this.lastIsoWall = wall
-    }
-    out.time = wall + fracMs - offsetMs
+    out.time = this.lastIsoWall + fracMs - offsetMs
     return p + 1
   }
 

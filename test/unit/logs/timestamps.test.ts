@@ -55,3 +55,44 @@ describe('timestamps', () => {
     expect([l.format, l.time, l.kind, l.message]).toEqual(['none', null, 'unparsed', 'just some text'])
   })
 })
+
+// The header parser reuses what it read for the line before (the same stamp, the same program): a
+// line that only starts like the one before must still be read on its own.
+describe('stamps and programs read again from the line before', () => {
+  it('a repeated syslog stamp, then the same second with a fraction, then without again', () => {
+    const p = new MailLogParser({ referenceTime: Date.UTC(2026, 5, 1) })
+    const t = Date.UTC(2026, 4, 3, 10, 20, 30)
+    expect(p.parse('May  3 10:20:30' + tail).time).toBe(t)
+    expect(p.parse('May  3 10:20:30' + tail).time).toBe(t)
+    expect(p.parse('May  3 10:20:30.5' + tail).time).toBe(t + 500)
+    expect(p.parse('May  3 10:20:30.5' + tail).time).toBe(t + 500)
+    expect(p.parse('May  3 10:20:30' + tail).time).toBe(t)
+    // the stamp of the line before followed by no space is not a stamp
+    const l = p.parse('May  3 10:20:30x' + tail)
+    expect([l.format, l.time]).toEqual(['none', null])
+    expect(p.parse('May  3 10:20:31' + tail).time).toBe(t + 1000)
+  })
+
+  it('a repeated RFC 3339 date and time with other fractions and zones, and a broken zone after it', () => {
+    const p = new MailLogParser()
+    const t = Date.UTC(2026, 10, 28, 7, 13, 2)
+    expect(p.parse('2026-11-28T07:13:02.250+00:00' + tail).time).toBe(t + 250)
+    expect(p.parse('2026-11-28T07:13:02+09:00' + tail).time).toBe(t - 9 * 3_600_000)
+    expect(p.parse('2026-11-28T07:13:02Z' + tail).time).toBe(t)
+    const bad = p.parse('2026-11-28T07:13:02+0x:00' + tail)
+    expect([bad.format, bad.time]).toEqual(['none', null])
+    // Dovecot's own stamp (a space for the T, server local time) with the same date and time
+    const dv = p.parse('2026-11-28 07:13:02 imap-login: Info: Disconnected')
+    expect([dv.format, dv.time]).toEqual(['dovecot', t])
+  })
+
+  it('programs whose names hash alike are told apart', () => {
+    // "Aa" and "BB" have the same 31-based hash
+    const p = new MailLogParser({ referenceTime: Date.UTC(2026, 5, 1) })
+    const a = p.parse('May  3 10:20:30 mx1 Aa[1]: one')
+    const b = p.parse('May  3 10:20:30 mx1 BB[2]: two')
+    const a2 = p.parse('May  3 10:20:30 mx1 Aa[3]: three')
+    expect([a.program, b.program, a2.program]).toEqual(['Aa', 'BB', 'Aa'])
+    expect([a.message, b.message, a2.message]).toEqual(['one', 'two', 'three'])
+  })
+})
