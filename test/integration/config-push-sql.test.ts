@@ -17,6 +17,7 @@ import { connectedVpsServices, type VpsServices } from './support/vps-services'
 // server's mysql client before installing, and asks the running auth (doveadm user / auth lookup)
 // after. Holds the mail-config lock; the file is put back byte-identical.
 const SQL = '/etc/dovecot/dovecot-sql.conf.ext'
+const DOVECOT = '/etc/dovecot/dovecot.conf'
 const ROOTS = ['/etc/postfix', '/etc/dovecot']
 const execFileP = promisify(execFile)
 
@@ -42,7 +43,7 @@ const leftovers = () => (existsSync(STAGE_BASE) ? readdirSync(STAGE_BASE) : [])
 const aliceLogsIn = async () => (await imapLogin(loadConnection().host, 'alice@example.test', 'Secret123!')).ok
 
 beforeAll(async () => {
-  hold = await holdMailConfig({ files: [SQL], roots: ROOTS })
+  hold = await holdMailConfig({ files: [SQL, DOVECOT], roots: ROOTS })
   vps = await connectedVpsServices()
   id = vps.profile.id
   installer = new ConfigInstaller({ connections: vps.services.connections, configBackups: vps.services.configBackups, journal: vps.services.journal, actor: 'tester@it' })
@@ -177,5 +178,17 @@ describe('a good sql driver file is installed and verified through the running a
     expect(readFileSync(SQL).equals((hold as MailConfigHold).original(SQL))).toBe(true)
     expect(await aliceLogsIn()).toBe(true)
     await expectMailFlows('push-sql-undone')
+  })
+
+  it('a dovecot.conf change doveconf accepts but that makes the lookups miss (auth_username_format = %Ln drops the domain) is undone after the reload', async () => {
+    const conf = (hold as MailConfigHold).original(DOVECOT).toString('utf8') + '\nauth_username_format = %Ln\n'
+    const f: InstallFile = { path: DOVECOT, content: Buffer.from(conf), owner: 'dovecot', kind: 'dovecot', expectedSha256: sha(readFileSync(DOVECOT)) }
+    const o = await installer.install(id, { files: [f], validateOnly: false })
+    expect(o.verdicts.find((v) => v.tool === 'doveconf')).toMatchObject({ ok: true })
+    expect(o, JSON.stringify(o)).toMatchObject({ ok: false, step: 'verify', restored: true })
+    // no sql file in the push: the user is the first one Dovecot's own iterate lists
+    expect(o.reason).toMatch(/Dovecot cannot look up \S+@\S+ with the new files/)
+    expect(readFileSync(DOVECOT).equals((hold as MailConfigHold).original(DOVECOT))).toBe(true)
+    expect(await aliceLogsIn()).toBe(true)
   })
 })

@@ -61,6 +61,8 @@ export function mysqlRunsScript(runs: readonly MysqlRun[], dovecotSettings: read
     'umask 077',
     `SEC=${q(SECTION)}`,
     `mkdir -p ${STAGE_BASE} && chmod 700 ${STAGE_BASE} || { echo "$SEC""error cannot create ${STAGE_BASE}"; exit 3; }`,
+    // Folders of checks killed outright (no trap ran): their option files go after ten minutes.
+    `find ${STAGE_BASE} -mindepth 1 -maxdepth 1 -name 'sqlcheck.*' -mmin +10 -exec rm -rf {} + 2>/dev/null`,
     `D=$(mktemp -d ${STAGE_BASE}/sqlcheck.XXXXXXXXXX) || { echo "$SEC""error mktemp failed"; exit 3; }`,
     `trap 'rm -rf "$D"' EXIT`,
     "trap 'exit 1' HUP INT TERM PIPE",
