@@ -79,9 +79,11 @@ export interface FirewalldState {
   /** The default zone: it takes the traffic of the interfaces bound to no zone. */
   defaultZone: string | null
   /**
-   * The zones that receive traffic, sorted: the default zone, the active ones (with interfaces or
-   * sources now) and those bound to an interface or source in the permanent configuration (what a
-   * reload makes active). Postdesk's rich rules go in each of them.
+   * The zones that receive traffic from the network, sorted: the default zone and the zones bound to an
+   * interface, now (--get-active-zones) or in the permanent configuration (what a reload makes active).
+   * Postdesk's rich rules go in each of them. A zone bound only to sources is left out: the admin bound
+   * those networks (a LAN in `trusted`, a range in `drop`) on purpose, and Postdesk's port drops there
+   * could lock out the very hosts meant to be trusted.
    */
   zones: string[]
   /** Owned lines: `[zone Z] RULE` for Postdesk's rich rules in ANY zone (active or not), entries of postdesk-* sets. */
@@ -109,6 +111,8 @@ export function parseFirewalldState(text: string): FirewalldState {
   // continuation lines (the rich rules after `  rich rules: `, also forward ports).
   let pzone: string | null = null
   let key: string | null = null
+  /** the zone of the --get-active-zones block being read */
+  let activeZone: string | null = null
   const addRule = (rule: string) => {
     if (!pzone || !isOwnedRichRule(rule)) return
     lines.push(zoneRuleLine(pzone, rule))
@@ -121,7 +125,6 @@ export function parseFirewalldState(text: string): FirewalldState {
       if (!/^\s/.test(l)) {
         pzone = zoneNameOf(l)
         key = null
-        if (pzone && /\(([^)]*[ ,])?active[,)]/.test(l)) traffic.add(pzone)
       } else if (l.startsWith('\t')) {
         if (key === 'rich rules') addRule(l.trim())
       } else {
@@ -129,7 +132,7 @@ export function parseFirewalldState(text: string): FirewalldState {
         if (!m) continue
         key = m[1]!
         const value = m[2]!.trim()
-        if ((key === 'interfaces' || key === 'sources') && value && pzone) traffic.add(pzone)
+        if (key === 'interfaces' && value && pzone) traffic.add(pzone)
         if (key === 'rich rules' && value) addRule(value)
       }
       continue
@@ -139,10 +142,8 @@ export function parseFirewalldState(text: string): FirewalldState {
     else if (raw.startsWith('active ')) {
       // --get-active-zones: `ZONE` (newer firewalld: `ZONE (default)`), then `  interfaces: …` / `  sources: …`.
       const a = raw.slice(7)
-      if (a.trim() && !/^\s/.test(a)) {
-        const z = zoneNameOf(a)
-        if (z) traffic.add(z)
-      }
+      if (a.trim() && !/^\s/.test(a)) activeZone = zoneNameOf(a)
+      else if (activeZone && /^\s+interfaces:\s*\S/.test(a)) traffic.add(activeZone)
     } else if (l.startsWith('set ') && l.slice(4).startsWith(FWD_PREFIX)) sets.push(l.slice(4))
     else if (l.startsWith('ipset ') && l.split(' ')[1]?.startsWith(FWD_PREFIX) && l.split(' ').length === 3) entries.push(l)
   }

@@ -34,10 +34,11 @@ export function detectScript(apacheConf: string | undefined): string {
     // The rules ufw keeps (its own listing; only when it is active: an inactive ufw is not applied to).
     '[ "$U" = "Status: active" ] && ufw show added 2>/dev/null',
     `echo '${SECTION}firewalld'`,
-    // The zones that take traffic: the default zone (interfaces bound to no zone), the active ones (runtime:
-    // interfaces or sources), and every zone of the permanent configuration (what a reload makes the
-    // runtime), whose listing also says which are bound and holds their rich rules (Postdesk's are found
-    // in every zone, also one no longer active). Then the postdesk-* ipsets (global) and their entries.
+    // The zones that take traffic: the default zone (interfaces bound to no zone), the active ones (runtime
+    // bindings), and every zone of the permanent configuration (what a reload makes the runtime), whose
+    // listing also says which are bound and holds their rich rules (Postdesk's are found in every zone,
+    // also one no longer active). parseFirewalldState keeps the interface-bound ones. Then the postdesk-*
+    // ipsets (global) and their entries.
     'if [ "$F" = running ]; then echo "default $(firewall-cmd --get-default-zone 2>/dev/null)"; firewall-cmd --get-active-zones 2>/dev/null | sed "s/^/active /"; firewall-cmd --permanent --list-all-zones 2>/dev/null | sed "s/^/pzone /"; for s in $(firewall-cmd --permanent --get-ipsets 2>/dev/null); do case $s in postdesk-*) echo "set $s"; firewall-cmd --permanent --ipset="$s" --get-entries 2>/dev/null | sed "s/^/ipset $s /";; esac; done; fi',
     `echo '${SECTION}apache'`,
     ...(apacheConf ? [`cat ${shellQuote([apacheConf])} 2>/dev/null`] : []),

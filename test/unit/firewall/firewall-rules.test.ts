@@ -203,7 +203,7 @@ describe('firewalld and ufw commands', () => {
       'ipset admins 192.0.2.1',
     ].join('\n')
 
-  it('firewalld: the zones that take traffic (default, active, permanently bound) and Postdesk rules in every zone, also inactive ones', () => {
+  it('firewalld: the zones that take traffic (default, bound to an interface now or permanently; not source-only ones) and Postdesk rules in every zone, also inactive ones', () => {
     const text = detected({
       // Runtime: eth0 in external, a source range in dmz, wlan0 bound at runtime only (NetworkManager) in work.
       active: ['external', '  interfaces: eth0', 'dmz', '  sources: 198.51.100.0/24', 'work (active)', '  interfaces: wlan0'],
@@ -222,7 +222,8 @@ describe('firewalld and ufw commands', () => {
     const st = parseFirewalldState(text)
     expect(st).toEqual({
       defaultZone: 'public',
-      zones: ['dmz', 'external', 'public', 'work'],
+      // dmz is bound to a source range only: the admin's own choice for that network, left alone
+      zones: ['external', 'public', 'work'],
       withRules: ['external', 'internal', 'public'],
       lines: [`[zone external] ${ALLOW}`, `[zone external] ${DROP}`, `[zone internal] ${DROP}`, `[zone public] ${ALLOW}`, `[zone public] ${DROP}`, 'ipset postdesk-p993-4 203.0.113.9'],
       sets: ['postdesk-p993-4', 'postdesk-blocked-6'],
@@ -242,9 +243,9 @@ describe('firewalld and ufw commands', () => {
         zones: [...zoneBlock('dmz (active)', { sources: '198.51.100.0/24' }), ...zoneBlock('external (active)', { interfaces: 'eth0', rich: [ALLOW, DROP, FOREIGN] }), ...zoneBlock('internal', { rich: [ALLOW, DROP] }), ...zoneBlock('public', { rich: [FOREIGN, ALLOW, DROP] })],
       }),
     )
-    expect(st.zones).toEqual(['dmz', 'external', 'public'])
+    expect(st.zones).toEqual(['external', 'public'])
     const target = firewalldLines(after, st.zones)
-    expect(target).toEqual([...['dmz', 'external', 'public'].flatMap((z) => [`[zone ${z}] ${ALLOW}`, `[zone ${z}] ${DROP}`]), 'ipset postdesk-p993-4 203.0.113.10'])
+    expect(target).toEqual([...['external', 'public'].flatMap((z) => [`[zone ${z}] ${ALLOW}`, `[zone ${z}] ${DROP}`]), 'ipset postdesk-p993-4 203.0.113.10'])
     const cmds = firewalldCommandsForLines(st.lines, target, st.sets)
     expect(cmds).toEqual([
       // internal no longer takes traffic: Postdesk's rules leave it.
@@ -253,9 +254,7 @@ describe('firewalld and ufw commands', () => {
       ['firewall-cmd', '--permanent', '--ipset=postdesk-p993-4', '--remove-entry=203.0.113.9'],
       ['firewall-cmd', '--permanent', '--delete-ipset=postdesk-blocked-6'],
       ['firewall-cmd', '--permanent', '--ipset=postdesk-p993-4', '--add-entry=203.0.113.10'],
-      // dmz takes traffic (a source binding) and had none.
-      ['firewall-cmd', '--permanent', '--zone=dmz', `--add-rich-rule=${ALLOW}`],
-      ['firewall-cmd', '--permanent', '--zone=dmz', `--add-rich-rule=${DROP}`],
+      // dmz (bound to a source range only) gets none
       ['firewall-cmd', '--reload'],
     ])
     expect(cmds.flat().some((a) => a.includes('192.0.2.9'))).toBe(false)
