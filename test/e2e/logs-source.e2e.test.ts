@@ -65,7 +65,7 @@ describe('logs source select', () => {
     await expect.poll(state, { timeout: 20_000 }).toBe('following')
     expect(await source()).toBe('/var/log/mail.log')
     await select.selectOption('journal')
-    await expect.poll(source, { timeout: 20_000 }).toMatch(/^journal \(postfix\.service/)
+    await expect.poll(source, { timeout: 20_000 }).toMatch(/^ジャーナル \(postfix\.service/)
     await expect.poll(state, { timeout: 20_000 }).toBe('following')
     const marker = `pdsrce2e${Date.now().toString(36)}`
     jd.send('postfix.service', 'postfix/smtpd', `connect from journal.example[192.0.2.7] ${marker}`)
