@@ -62,6 +62,8 @@ describe('configs: a broken Dovecot sql query is refused at validate, with MySQL
     expect(await bad.textContent()).toMatch(/password_query \(line \d+\) for alice@example\.test/)
     expect(await bad.getByTestId('verdict-output').textContent()).toMatch(/ERROR 1054 \(42S22\).*Unknown column 'passwordx'/)
     expect(await verdict.getByTestId('verdict-reason').textContent()).toMatch(/Unknown column 'passwordx'/)
+    // in English the server's words are the explanation: no second sentence
+    expect(await verdict.getByTestId('verdict-guidance').count()).toBe(0)
     await bad.scrollIntoViewIfNeeded()
     await app.shot('configs-push-sql-01-rejected-en')
 
@@ -71,6 +73,9 @@ describe('configs: a broken Dovecot sql query is refused at validate, with MySQL
     await openConfigFile(page, SQL)
     const ja = await validate()
     expect(await ja.getAttribute('data-outcome')).toBe('invalid')
+    // in Japanese: what happened and what to do in Japanese, then the server's (English) words marked as such
+    expect(await ja.getByTestId('verdict-guidance').textContent()).toContain('サーバーのツールがファイルを拒否したため、何もインストールしていません')
+    expect(await ja.getByTestId('verdict-reason').textContent()).toMatch(/^サーバーからの原文（英語）:\s*The server would reject this.*Unknown column 'passwordx'/s)
     await ja.locator('[data-testid="verdict-tool"][data-ok="false"]').filter({ hasText: 'mysql --defaults-file' }).scrollIntoViewIfNeeded()
     await app.shot('configs-push-sql-02-rejected-ja')
 

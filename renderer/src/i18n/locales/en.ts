@@ -1169,6 +1169,13 @@ export default {
       failed: 'Push failed; nothing was changed on the server',
       restored: 'Push failed; the old files were put back',
       restoredBody: 'The new files did not pass the reload or the check afterwards, so the backups were restored and the services reloaded again.',
+      // shown above the server's own words (English) when the UI speaks another language
+      guidance: {
+        validate: 'The server’s tools rejected the files, so nothing was installed. See the verdicts below, fix the files in the editor and validate again.',
+        compare: 'A file on the server changed after the compare, so nothing was changed. Compare with the server again (it takes in the new version), then push again.',
+        other: 'The push stopped on the server. See the explanation below (the server’s own words) before pushing again.',
+      },
+      original: 'The server’s own words:',
       step: 'Stopped at: {step}',
       tools: 'The server’s tools',
       noTools: 'No tool ran.',
