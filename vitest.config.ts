@@ -25,6 +25,7 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 120_000,
           globalSetup: ['test/e2e/global-setup.ts'],
+          setupFiles: ['test/e2e/support/failure-report.ts'],
         },
       },
     ],

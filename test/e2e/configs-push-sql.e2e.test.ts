@@ -21,7 +21,7 @@ describe('configs: a broken Dovecot sql query is refused at validate, with MySQL
     hold = await holdMailConfig({ files: [SQL] })
     app = await openApp()
     id = await addTestServer(app, 'SQL VPS')
-    await app.page.reload()
+    await app.reload()
   }, 900_000)
   afterAll(async () => {
     try {
@@ -50,7 +50,7 @@ describe('configs: a broken Dovecot sql query is refused at validate, with MySQL
     const text = (await app.harness.services.configs.read(id, SQL)).text
     expect(text).toContain('password FROM mailbox')
     await app.harness.services.configs.save(id, SQL, text.replace('password FROM mailbox', 'passwordx FROM mailbox'))
-    await page.reload()
+    await app.reload()
     await openConfigs(page, id)
     await openConfigFile(page, SQL)
 
@@ -68,7 +68,7 @@ describe('configs: a broken Dovecot sql query is refused at validate, with MySQL
     await app.shot('configs-push-sql-01-rejected-en')
 
     await app.harness.services.settings.set({ locale: 'ja' })
-    await page.reload()
+    await app.reload()
     await openConfigs(page, id)
     await openConfigFile(page, SQL)
     const ja = await validate()

@@ -32,7 +32,7 @@ describe('configs: push a change through the UI, roll it back from the history',
     hold = await holdMailConfig({ files: [MAIN_CF] })
     app = await openApp()
     id = await addTestServer(app, 'Push VPS')
-    await app.page.reload()
+    await app.reload()
   }, 900_000)
   afterAll(async () => {
     try {
@@ -110,7 +110,7 @@ describe('configs: push a change through the UI, roll it back from the history',
   it('restores the pulled snapshot from the History panel and pushes it (a rollback, ja): main.cf byte-identical', async () => {
     const { page } = app
     await app.harness.services.settings.set({ locale: 'ja' })
-    await page.reload()
+    await app.reload()
     await openConfigs(page, id)
     await expect.poll(state, { timeout: 30_000 }).toBe('connected')
     await page.getByTestId('config-history-toggle').click()

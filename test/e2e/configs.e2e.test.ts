@@ -26,7 +26,7 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
     hold = await holdMailConfig({ files: [MAIN_CF] })
     app = await openApp()
     id = await addTestServer(app, 'Configs VPS')
-    await app.page.reload()
+    await app.reload()
   }, 900_000)
   afterAll(async () => {
     try {
@@ -110,7 +110,7 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
   it('the same journey in Japanese, then the edit is reverted', async () => {
     const { page } = app
     await app.harness.services.settings.set({ locale: 'ja' })
-    await page.reload()
+    await app.reload()
     await openConfigs(page, id)
     await openConfigFile(page)
     await app.harness.services.connections.disconnect(id)
@@ -145,7 +145,7 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
   it('compare: a server-side change to the same lines is a conflict, resolved in the editor; history restores the pull', async () => {
     const { page } = app
     await app.harness.services.settings.set({ locale: 'en' })
-    await page.reload()
+    await app.reload()
     await openConfigs(page, id)
     await expect.poll(state).toBe('connected')
     // Start from what the server has now, then both sides add a different line at the end of main.cf.

@@ -16,7 +16,7 @@ describe('database status on the dashboard', () => {
   beforeAll(async () => {
     app = await openApp()
     await addTestServer(app, 'DB VPS')
-    await app.page.reload()
+    await app.reload()
   })
   afterAll(async () => {
     await app?.close()
@@ -40,7 +40,7 @@ describe('database status on the dashboard', () => {
     await page.getByTestId('db-check').click() // reads the credentials on the server again
     await expect.poll(() => page.getByTestId('db-status').locator('time').getAttribute('datetime'), { timeout: 30_000 }).not.toBe(before)
     await app.harness.services.settings.set({ locale: 'ja' })
-    await page.reload()
+    await app.reload()
     await page.getByTestId('server-item-db-vps').click()
     await expect.poll(async () => (await page.getByTestId('db-status').textContent({ timeout: 30_000 })) ?? '', { timeout: 30_000 }).toMatch(/PostfixAdmin スキーマ/)
     expect(await page.getByTestId('db-via').textContent()).toMatch(/^Unix ソケット .*（SSH 経由）$/)
@@ -54,7 +54,7 @@ describe('database status on the dashboard', () => {
   it('the server editor sets a DB override (TCP 127.0.0.1:3306) that the next check uses, and keeps it on later edits', async () => {
     const { page } = app
     await app.harness.services.settings.set({ locale: 'en' })
-    await page.reload()
+    await app.reload()
     await page.getByTestId('server-item-db-vps').click()
     await page.getByTestId('edit-server').click()
     await page.getByTestId('db-override').waitFor()

@@ -35,7 +35,7 @@ describe('firewall on firewalld: the zones', () => {
     await s.firewall.save(id, list)
     const r = await s.firewall.apply(id)
     expect(r.outcome, r.message).toBe('confirmed')
-    await app.page.reload()
+    await app.reload()
   }, 180_000)
   afterAll(async () => {
     await app?.close()
@@ -52,7 +52,7 @@ describe('firewall on firewalld: the zones', () => {
     await app.shot('firewall-zones-01-en')
 
     bindInterface(srv, clientInterface(srv), null)
-    await page.reload()
+    await app.reload()
     await openFirewall()
     await expect.poll(async () => (await page.getByTestId('firewall-zones').textContent())?.trim(), { timeout: 30_000 }).toBe('trusted (default)')
     const stale = page.getByTestId('firewall-zones-stale')
@@ -75,7 +75,7 @@ describe('firewall on firewalld: the zones', () => {
   it('the same row in Japanese', async () => {
     const { page } = app
     await app.harness.services.settings.set({ locale: 'ja' })
-    await page.reload()
+    await app.reload()
     await openFirewall()
     const zones = page.getByTestId('firewall-zones')
     await zones.waitFor({ timeout: 30_000 })

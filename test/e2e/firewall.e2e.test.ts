@@ -33,7 +33,7 @@ describe('firewall: home IP changed, one-click refresh', () => {
     // As it was before the move: the home entry holds the first address, and the server has its rules.
     await s.firewall.save(id, home(ADDR_A))
     expect((await s.firewall.apply(id)).outcome).toBe('confirmed')
-    await app.page.reload()
+    await app.reload()
   })
   afterAll(async () => {
     await app?.close()
@@ -69,7 +69,7 @@ describe('firewall: home IP changed, one-click refresh', () => {
     await app.harness.services.firewall.save(id, home(ADDR_A))
     expect((await app.harness.services.firewall.apply(id)).outcome).toBe('confirmed')
     await app.harness.services.settings.set({ locale: 'ja' })
-    await page.reload()
+    await app.reload()
     await openFirewall()
     const banner = page.getByTestId('home-ip-banner')
     await banner.waitFor({ timeout: 30_000 })
@@ -92,7 +92,7 @@ describe('firewall: home IP changed, one-click refresh', () => {
     await s.firewall.save(id, home(ADDR_A))
     await s.settings.set({ locale: 'en' })
     await s.connections.disconnect(id)
-    await page.reload()
+    await app.reload()
     await page.evaluate(`location.hash = '#/servers/${id}/dashboard'`)
     await page.getByTestId('connect').click() // the top bar's button
     const toast = page.getByTestId('toast-title').filter({ hasText: `Your home IP changed from ${ADDR_A} to ${ADDR_B}` })

@@ -66,7 +66,7 @@ describe('first run', () => {
     await page.getByTestId('settings-locale').selectOption('ja')
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ja')
     await app.shot('05-settings-ja')
-    await page.reload()
+    await app.reload()
     await page.getByTestId('server-item-test-vps').click()
     await expect.poll(() => page.locator('body').textContent(), { timeout: 10_000 }).toMatch(/サーバー/)
     await app.shot('06-dashboard-ja')

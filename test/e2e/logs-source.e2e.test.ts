@@ -14,7 +14,7 @@ describe('logs source select', () => {
   beforeAll(async () => {
     app = await openApp({ locale: 'ja-JP', services: { logs: { retryMs: 200 } } })
     id = await addTestServer(app, 'Source VPS')
-    await app.page.reload()
+    await app.reload()
   }, 90_000)
   afterAll(async () => {
     await app?.close()

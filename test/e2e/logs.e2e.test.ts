@@ -39,7 +39,7 @@ describe('live mail log view', () => {
     const p = await app.harness.services.profiles.add({ name: 'Logs VPS', host: conn.host, port: conn.port, user: conn.user, keyPath: conn.keyPath })
     id = p.id
     await app.harness.services.connections.connect(id, { acceptFingerprint: conn.hostKeySha256 })
-    await app.page.reload()
+    await app.reload()
     await app.page.goto(`${app.harness.url}#/servers/${id}/logs`)
     await waitFollowing()
   })

@@ -26,7 +26,7 @@ describe.each(['en', 'ja'] as const)('mail bulk import, rename, admins (%s)', (l
     if (lang === 'ja') await s.settings.set({ locale: 'ja' })
     id = await addTestServer(app, `Mail VPS ${lang}`)
     for (const d of [d1, d2]) await s.mail.createDomain(id, { domain: d, defaultAliases: false, mailboxes: 0 })
-    await app.page.reload()
+    await app.reload()
   })
   afterAll(async () => {
     const s = app?.harness.services

@@ -18,7 +18,7 @@ describe.each(['en', 'ja'] as const)('mail accounts (%s)', (lang) => {
     const s = app.harness.services
     if (lang === 'ja') await s.settings.set({ locale: 'ja' })
     id = await addTestServer(app, `Mail VPS ${lang}`)
-    await app.page.reload()
+    await app.reload()
   })
   afterAll(async () => {
     if (id) await app.harness.services.mail.deleteDomain(id, domain).catch(() => undefined)

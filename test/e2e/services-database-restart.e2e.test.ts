@@ -28,7 +28,7 @@ describe('restarting the database from the services page', () => {
     ensureMariadbRunning()
     app = await openApp()
     id = await addTestServer(app, 'DB restart VPS')
-    await app.page.reload()
+    await app.reload()
   }, 900_000)
   afterAll(async () => {
     try {
@@ -68,7 +68,7 @@ describe('restarting the database from the services page', () => {
 
   it('says it in Japanese', { timeout: 300_000 }, async () => {
     await app.harness.services.settings.set({ locale: 'ja' })
-    await app.page.reload()
+    await app.reload()
     await restartDatabase()
     expect(await app.page.getByTestId('service-followups').textContent()).toMatch(/Postfix をリロードしました/)
     await app.shot('services-12-database-restart-postfix-reloaded-ja')
@@ -77,7 +77,7 @@ describe('restarting the database from the services page', () => {
 
   it('warns when Postfix could not be reloaded, with the server reason, and reloads it from the notice', { timeout: 300_000 }, async () => {
     await app.harness.services.settings.set({ locale: 'en' })
-    await app.page.reload()
+    await app.reload()
     masterCf = readFileSync(MASTER_CF)
     writeFileSync(MASTER_CF, Buffer.concat([masterCf, Buffer.from('postdesk-e2e-bogus unix - - y - -\n')]))
     const { page } = app

@@ -34,7 +34,7 @@ describe('services, mail queue and the dashboard', () => {
       if (!qid) await new Promise((r) => setTimeout(r, 300))
     }
     expect(qid).not.toBe('')
-    await app.page.reload()
+    await app.reload()
   })
   afterAll(async () => {
     if (id && qid) await root(['postsuper', '-d', qid]).catch(() => undefined)
@@ -149,7 +149,7 @@ describe('services, mail queue and the dashboard', () => {
   it('reads in Japanese', async () => {
     const { page } = app
     await app.harness.services.settings.set({ locale: 'ja' })
-    await page.reload()
+    await app.reload()
     await page.getByTestId('server-item-services-vps').click()
     await page.getByTestId('tile-services').waitFor({ timeout: 60_000 })
     expect(await page.getByTestId('tile-services').textContent()).toMatch(/すべて稼働中/)

@@ -15,8 +15,13 @@ export interface App {
   /** Console errors and CSP violations seen so far: a clean run has none. */
   consoleErrors: string[]
   shot(name: string): Promise<string>
+  /** Reloads the page and waits until the app has mounted (see untilMounted). */
+  reload(): Promise<void>
   close(): Promise<void>
 }
+
+/** Apps open right now: the failure report (failure-report.ts) describes their pages when a test fails. */
+export const openApps = new Set<App>()
 
 /** The built renderer in Debian's Chromium, wired to the real preload and the real services. */
 export async function openApp(opts: { dataDir?: string; colorScheme?: 'light' | 'dark'; locale?: string; services?: Partial<CreateServicesOptions> } = {}): Promise<App> {
@@ -34,8 +39,9 @@ export async function openApp(opts: { dataDir?: string; colorScheme?: 'light' | 
   })
   page.on('pageerror', (e) => consoleErrors.push(String(e)))
   await page.goto(harness.url)
+  await untilMounted(page)
   mkdirSync(screenshotDir, { recursive: true })
-  return {
+  const app: App = {
     harness,
     browser,
     page,
@@ -45,9 +51,24 @@ export async function openApp(opts: { dataDir?: string; colorScheme?: 'light' | 
       await page.screenshot({ path: file })
       return file
     },
+    async reload() {
+      await page.reload()
+      await untilMounted(page)
+    },
     async close() {
+      openApps.delete(app)
       await browser.close()
       await harness.close()
     },
   }
+  openApps.add(app)
+  return app
+}
+
+/**
+ * Until the app has mounted: it mounts once the router's first navigation has finished, and a hash a
+ * test sets before that is overwritten by it (the router writes back the route it started with).
+ */
+async function untilMounted(page: Page): Promise<void> {
+  await page.waitForSelector('#main', { state: 'attached', timeout: 30_000 })
 }
