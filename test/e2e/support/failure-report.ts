@@ -15,12 +15,13 @@ afterEach(async (ctx) => {
     const lines = [`[e2e failure] page ${tag}: closed=${page.isClosed()} url=${page.url()}`]
     if (!page.isClosed()) {
       const state = await within(
-        page.evaluate(() => ({
+        // a string: this file is type-checked without the DOM library
+        page.evaluate(`({
           readyState: document.readyState,
           mounted: !!document.querySelector('#app')?.children.length,
           hasApi: 'api' in window,
-          text: (document.body?.innerText ?? '').replace(/\s+/g, ' ').slice(0, 800),
-        })),
+          text: (document.body?.innerText ?? '').replace(/\\s+/g, ' ').slice(0, 800),
+        })`),
         5000,
       ).catch((e: unknown) => String(e))
       lines.push(`  page: ${JSON.stringify(state)}`)
