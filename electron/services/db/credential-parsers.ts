@@ -1,4 +1,5 @@
 // Pure readers of the three places a PostfixAdmin mail server keeps its database credentials.
+import { parseDovecotSqlFile, parseMysqlConnect } from '../../../shared/config/dovecot/dovecot-sql-settings'
 import type { ConfJson } from '../../../shared/mail/postfixadmin-settings'
 import { parseDbHost, type DbHostSpec } from './db-host'
 
@@ -95,29 +96,22 @@ export function dovecotSqlConfigFiles(doveconfOutput: string): string[] {
 }
 
 /**
- * From a Dovecot sql driver file (dovecot-sql.conf.ext): `driver = mysql` and
- * `connect = host=... [port=...] dbname=... user=... password=...` (the whole value may be quoted).
+ * From a Dovecot sql driver file (dovecot-sql.conf.ext), read by the same code the push's check uses
+ * (shared dovecot-sql-settings: Dovecot 2.3's file reader and its mysql connect string), so both see the
+ * same host, port, user, password and dbname. Reasons never quote the password.
  */
-export function credentialsFromDovecotSqlConf(text: string): ParseOutcome {
-  const kv = new Map<string, string>()
-  for (const raw of text.split(/\r?\n/)) {
-    const m = /^\s*([A-Za-z_]+)\s*=\s*(.*?)\s*$/.exec(raw)
-    if (m && !raw.trimStart().startsWith('#')) kv.set(m[1] as string, m[2] as string)
+export function credentialsFromDovecotSqlConf(text: string, path = 'dovecot-sql.conf.ext'): ParseOutcome {
+  const file = parseDovecotSqlFile(text, path)
+  const driver = file.settings.driver?.value
+  if (driver === undefined && (!file.error || file.error.startsWith('sql: driver not set'))) return { ok: false, reason: 'no driver = mysql line' }
+  if (driver !== undefined && driver !== 'mysql') return { ok: false, reason: `Dovecot's SQL driver is '${driver}', not mysql` }
+  if (file.error) {
+    const includes = file.includes.length ? ` (its ${file.includes.map((i) => `!include ${i}`).join(', ')} not read here)` : ''
+    return { ok: false, reason: `Dovecot would not load it: ${file.error}${includes}` }
   }
-  const driver = kv.get('driver')
-  if (driver !== 'mysql') return { ok: false, reason: driver ? `Dovecot's SQL driver is '${driver}', not mysql` : 'no driver = mysql line' }
-  let connect = kv.get('connect') ?? ''
-  if (/^".*"$/.test(connect)) connect = connect.slice(1, -1)
-  const fields = new Map<string, string>()
-  for (const part of connect.split(/\s+/)) {
-    const eq = part.indexOf('=')
-    if (eq <= 0) continue
-    const k = part.slice(0, eq)
-    if (!fields.has(k)) fields.set(k, part.slice(eq + 1)) // the first host= of several
-  }
-  const user = fields.get('user')
-  const database = fields.get('dbname')
-  const missing = [!user && 'user', !database && 'dbname'].filter(Boolean)
+  const c = parseMysqlConnect(file.settings.connect?.value ?? '')
+  if (c.error) return { ok: false, reason: `Dovecot's mysql driver refuses the connect line: ${c.error}` }
+  const missing = [!c.user && 'user', !c.dbname && 'dbname'].filter(Boolean)
   if (missing.length) return { ok: false, reason: `the connect line has no ${missing.join(' or ')}` }
-  return { ok: true, found: { host: parseDbHost(fields.get('host'), fields.get('port')), user: user as string, password: fields.get('password') ?? '', database: database as string, configTable: 'config' } }
+  return { ok: true, found: { host: parseDbHost(c.host, c.port), user: c.user as string, password: c.password ?? '', database: c.dbname as string, configTable: 'config' } }
 }

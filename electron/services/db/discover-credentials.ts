@@ -207,7 +207,7 @@ export class CredentialDiscovery {
         if (text.exists || named.length) this.tried.push(`Dovecot: ${text.reason}`)
         continue
       }
-      const c = this.accept('dovecot', f, credentialsFromDovecotSqlConf(text), p.sockets)
+      const c = this.accept('dovecot', f, credentialsFromDovecotSqlConf(text, f), p.sockets)
       if (c) return yield c
     }
     if (!named.length && !this.tried.some((t) => t.startsWith('Dovecot'))) this.tried.push('Dovecot: no sql passdb/userdb')

@@ -4,7 +4,8 @@
  * does, so a mistake there shows only when someone logs in. Same rules: `key = value` lines, `#` starts a
  * comment (outside quotes), a line ending in `\` continues on the next one (joined with one space),
  * "quoted" or 'quoted' values are unescaped, `section {` … `}` blocks are skipped, `!include[_try]`
- * reads other files. The first error stops the reading, worded as Dovecot words it.
+ * reads other files. No `<file` or `$ENV` expansion: those belong to dovecot.conf's own parser. The first
+ * error stops the reading, worded as Dovecot words it.
  */
 
 /** The settings of db-sql.c (Dovecot 2.3): any other key is fatal ("Unknown setting"). */
@@ -91,7 +92,8 @@ export function parseDovecotSqlFile(text: string, path: string): DovecotSqlFile 
       out.includes.push(rest)
     } else if (rest.startsWith('=')) {
       let value = rest.slice(1).replace(/^[ \t]+/, '')
-      if (value.length >= 2 && ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))) value = unescape(value.slice(1, -1))
+      // settings.c: a value starting and ending with the same quote (a lone quote too) is unquoted
+      if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) value = unescape(value.slice(1, -1))
       if (depth > 0) continue
       if (!(DOVECOT_SQL_KEYS as readonly string[]).includes(key)) return fail(`Unknown setting: ${key}`)
       if (key === 'userdb_warning_disable' && !/^(yes|no)$/i.test(value)) return fail(`Invalid boolean: ${value}`)
@@ -119,41 +121,78 @@ export function sqlSetting(f: DovecotSqlFile, key: DovecotSqlKey): string | unde
 /** The connect-string keys of Dovecot 2.3's driver-mysql; any other is "Unknown connect string". */
 const MYSQL_CONNECT_KEYS = ['host', 'hostaddr', 'user', 'password', 'dbname', 'port', 'client_flags', 'connect_timeout', 'read_timeout', 'write_timeout', 'ssl_cert', 'ssl_key', 'ssl_ca', 'ssl_ca_path', 'ssl_cipher', 'ssl_verify_server_cert', 'option_file', 'option_group']
 
-/** The parts of a MySQL connect string Dovecot's driver-mysql reads (`host=… dbname=… user=… password=…`). */
+/** The parts of a MySQL connect string Dovecot 2.3 reads (`host=… dbname=… user=… password=…`). */
 export interface MysqlConnect {
-  /** The last `host=`/`hostaddr=` (driver-mysql keeps one); a value starting with `/` is a socket. */
+  /**
+   * Where the first connection goes: the last `hostaddr=` if any (it overrides every host), else the
+   * first `host=`; undefined without either. A value starting with `/` is a socket, an empty one localhost.
+   */
   host?: string
+  /** Every `host=` in order: Dovecot opens a connection to each and spreads the queries over them. */
+  hosts: string[]
   port?: string
   dbname?: string
   user?: string
   password?: string
-  /** Other keys (ssl_*, option_file, client_flags, timeouts) as given. */
+  /** Other keys (ssl_*, option_file, client_flags, timeouts, sqlpool's maxconns) as given. */
   other: Record<string, string>
-  /** driver-mysql's own refusal of the string, null when it accepts it. */
+  /** Dovecot's refusal of the string, null when it accepts it. Never contains any part of the password. */
   error: string | null
 }
 
-/** Splits a driver-mysql connect string (space-separated `key=value` words) and checks it as the driver does. */
+/**
+ * Splits a mysql connect string as Dovecot 2.3 does. The mysql driver is pooled: lib-sql's sqlpool
+ * (driver-sqlpool.c) first takes out `maxconns=` and every `host=`, then opens one driver-mysql
+ * connection per host with `host=<that host> <the other words>`. driver-mysql (driver-mysql.c) splits
+ * on spaces only — quotes are not special, so `password="a b"` is two words and a password cannot hold a
+ * space — and for each other key the last value wins. Its checks and messages are kept.
+ */
 export function parseMysqlConnect(connect: string): MysqlConnect {
-  const c: MysqlConnect = { other: {}, error: null }
+  const c: MysqlConnect = { hosts: [], other: {}, error: null }
+  const rest: string[] = []
   for (const word of connect.split(/[ \t]+/).filter(Boolean)) {
     const eq = word.indexOf('=')
+    const key = eq < 0 ? word : word.slice(0, eq)
+    const value = eq < 0 ? '' : word.slice(eq + 1)
+    if (key === 'host') c.hosts.push(value)
+    else if (key !== 'maxconns') rest.push(word)
+    else if (!/^\d+$/.test(value)) c.error ??= `Invalid value for maxconns: ${value}`
+    else c.other.maxconns = value
+  }
+  // A word after password= that the driver cannot place is most likely the rest of a password with a space.
+  let afterPassword = false
+  const shown = (word: string) => (afterPassword ? '(the text after password=, not shown: a password cannot contain a space here)' : word.length > 40 ? word.slice(0, 40) + '…' : word)
+  let hostaddr: string | undefined
+  for (const word of rest) {
+    const eq = word.indexOf('=')
     if (eq < 0) {
-      c.error ??= `Missing value in connect string: ${word.length > 40 ? word.slice(0, 40) + '…' : word}`
+      c.error ??= `Missing value in connect string: ${shown(word)}`
       continue
     }
     const key = word.slice(0, eq)
     const value = word.slice(eq + 1)
-    if (!MYSQL_CONNECT_KEYS.includes(key)) c.error ??= `Unknown connect string: ${key}`
-    else if (key === 'host' || key === 'hostaddr') c.host = value
+    if (!MYSQL_CONNECT_KEYS.includes(key)) {
+      c.error ??= `Unknown connect string: ${shown(key)}`
+      continue
+    }
+    afterPassword = key === 'password'
+    if (key === 'hostaddr') hostaddr = value
     else if (key === 'port') {
-      if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) c.error ??= `Invalid port number: ${value}`
+      // net_str2port: digits only, 1-65535
+      if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) c.error ??= `Invalid port number: ${value}`
       c.port = value
     } else if (key === 'dbname') c.dbname = value
     else if (key === 'user') c.user = value
     else if (key === 'password') c.password = value
-    else c.other[key] = value
+    else {
+      // str_to_uint checks, worded as driver-mysql words them (its timeouts all say read_timeout)
+      if (key === 'client_flags' && !/^\d+$/.test(value)) c.error ??= `Invalid client flags: ${value}`
+      if (/_timeout$/.test(key) && !/^\d+$/.test(value)) c.error ??= `Invalid read_timeout: ${value}`
+      if (key === 'ssl_verify_server_cert' && value !== 'yes' && value !== 'no') c.error ??= `Invalid boolean: ${value}`
+      c.other[key] = value
+    }
   }
-  if (!c.error && !c.host) c.error = 'No hosts given in connect string'
+  c.host = hostaddr ?? c.hosts[0]
+  if (!c.error && c.host === undefined && c.other.option_file === undefined) c.error = 'No hosts given in connect string'
   return c
 }

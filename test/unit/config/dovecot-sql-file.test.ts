@@ -76,6 +76,56 @@ describe('parseMysqlConnect (driver-mysql)', () => {
     expect(parseMysqlConnect('dbname=x').error).toBe('No hosts given in connect string')
     expect(parseMysqlConnect('host=db port=99999').error).toBe('Invalid port number: 99999')
   })
+
+  it('several host=: sqlpool connects to each, the first first; a hostaddr= overrides them all', () => {
+    expect(parseMysqlConnect('host=db1 dbname=x host=db2 user=u host=/run/mysqld/mysqld.sock')).toMatchObject({ host: 'db1', hosts: ['db1', 'db2', '/run/mysqld/mysqld.sock'], dbname: 'x', user: 'u', error: null })
+    // sqlpool builds `host=<h> <other words>`, so driver-mysql reads hostaddr after the host
+    expect(parseMysqlConnect('hostaddr=10.0.0.7 host=db1 host=db2')).toMatchObject({ host: '10.0.0.7', hosts: ['db1', 'db2'], error: null })
+    expect(parseMysqlConnect('hostaddr=10.0.0.7 dbname=x')).toMatchObject({ host: '10.0.0.7', hosts: [], error: null })
+  })
+
+  it('any other key given twice: the last value wins (driver-mysql overwrites)', () => {
+    expect(parseMysqlConnect('host=db user=a user=b dbname=one dbname=two password=p1 password=p2 port=3307 port=3308')).toMatchObject({ user: 'b', dbname: 'two', password: 'p2', port: '3308', error: null })
+  })
+
+  it('quotes are not special: they stay in the value, and a space ends the word', () => {
+    expect(parseMysqlConnect('host=db password="s3cret" user=u')).toMatchObject({ password: '"s3cret"', user: 'u', error: null })
+    const spaced = parseMysqlConnect('host=db user=u password="correct horse" dbname=mail')
+    expect(spaced.error).toBe('Missing value in connect string: (the text after password=, not shown: a password cannot contain a space here)')
+    expect(spaced.error).not.toContain('horse')
+    // a fragment with '=' is masked as well
+    expect(parseMysqlConnect('host=db password=ab cd=ef').error).not.toContain('cd')
+    // away from a password, the word is quoted as Dovecot quotes it
+    expect(parseMysqlConnect('host=db postfix password=x').error).toBe('Missing value in connect string: postfix')
+  })
+
+  it("sqlpool's maxconns= is accepted, a bad one refused; port 0 and non-numbers are refused as net_str2port does", () => {
+    expect(parseMysqlConnect('host=db maxconns=5 dbname=x')).toMatchObject({ error: null, other: { maxconns: '5' } })
+    expect(parseMysqlConnect('host=db maxconns=many').error).toBe('Invalid value for maxconns: many')
+    expect(parseMysqlConnect('host=db port=0').error).toBe('Invalid port number: 0')
+    expect(parseMysqlConnect('host=db port=+5').error).toBe('Invalid port number: +5')
+    expect(parseMysqlConnect('host=db connect_timeout=5s').error).toBe('Invalid read_timeout: 5s')
+    expect(parseMysqlConnect('host=db ssl_verify_server_cert=true').error).toBe('Invalid boolean: true')
+  })
+
+  it('an empty host= (localhost) or an option_file= is enough; nothing at all is not', () => {
+    expect(parseMysqlConnect('host= dbname=x')).toMatchObject({ host: '', error: null })
+    expect(parseMysqlConnect('option_file=/etc/dovecot/my.cnf dbname=x')).toMatchObject({ host: undefined, error: null })
+    expect(parseMysqlConnect('dbname=x user=u').error).toBe('No hosts given in connect string')
+  })
+
+  it('a connect line continued with backslashes, with comments between, reads as one string', () => {
+    const f = parseDovecotSqlFile('driver = mysql\nconnect = host=db1 \\\n  # the second server\n  host=db2 dbname=mail \\\n  user=dovecot password=pw # old: password=xx\n', P)
+    expect(f.error).toBeNull()
+    expect(f.settings.connect).toEqual({ value: 'host=db1 host=db2 dbname=mail user=dovecot password=pw', line: 5 })
+    expect(parseMysqlConnect(f.settings.connect?.value ?? '')).toMatchObject({ host: 'db1', hosts: ['db1', 'db2'], dbname: 'mail', user: 'dovecot', password: 'pw' })
+  })
+
+  it('a quoted connect value keeps # and the escaped quote; a lone quote is an empty value', () => {
+    const f = parseDovecotSqlFile('driver = mysql\nconnect = "host=db dbname=mail user=u password=a#b\\"c" # comment\n', P)
+    expect(f.settings.connect?.value).toBe('host=db dbname=mail user=u password=a#b"c')
+    expect(parseDovecotSqlFile('driver = mysql\nconnect = host=x\ndefault_pass_scheme = "\n', P).settings.default_pass_scheme?.value).toBe('')
+  })
 })
 
 describe('expandAuthVariables (Dovecot 2.3 var_expand for an auth request)', () => {

@@ -14,6 +14,8 @@ import {
   postfixMysqlMapFiles,
 } from '../../../electron/services/db/credential-parsers'
 import { parseDbHost } from '../../../electron/services/db/db-host'
+import { SECTION } from '../../../electron/services/config/push/push-paths'
+import { checkSqlDriverFiles } from '../../../electron/services/config/push/sql-driver-check'
 import { parsePostfixAdminDbOutput, POSTFIXADMIN_DB_PHP, postfixAdminDbArgv } from '../../../electron/services/db/postfixadmin-db-php'
 import { readPostfixAdminConfigStatic } from '../../../electron/services/mail/postfixadmin-config'
 
@@ -144,6 +146,7 @@ query           = SELECT maildir FROM mailbox WHERE username='%s'
 })
 
 describe('Dovecot SQL config', () => {
+  const P = '/etc/dovecot/dovecot-sql.conf.ext'
   it('finds the sql args files in doveconf -n', () => {
     const out = `passdb {
   args = /etc/dovecot/dovecot-sql.conf.ext
@@ -173,5 +176,67 @@ userdb prefetch {
       found: { host: { kind: 'tcp', host: '127.0.0.1', port: 3307 }, user: 'dovecot', database: 'mail' },
     })
     expect(credentialsFromDovecotSqlConf('driver = pgsql\nconnect = host=x dbname=y user=z\n')).toEqual({ ok: false, reason: "Dovecot's SQL driver is 'pgsql', not mysql" })
+  })
+
+  it('several host=: the first, where Dovecot opens its first connection (it uses them all); other keys: the last', () => {
+    const text = 'driver = mysql\nconnect = host=10.0.0.5 port=3307 host=10.0.0.6 dbname=old dbname=mail user=dovecot password=pw\n'
+    expect(credentialsFromDovecotSqlConf(text, P)).toEqual({ ok: true, found: { host: { kind: 'tcp', host: '10.0.0.5', port: 3307 }, user: 'dovecot', password: 'pw', database: 'mail', configTable: 'config' } })
+    // the connect line set twice: the last line counts
+    expect(credentialsFromDovecotSqlConf('driver = mysql\nconnect = host=old dbname=a user=b\nconnect = host=/run/mysqld/mysqld.sock dbname=mail user=u\n', P)).toMatchObject({ ok: true, found: { host: { kind: 'socket', path: '/run/mysqld/mysqld.sock' }, database: 'mail' } })
+  })
+
+  it('reads a connect line continued with backslashes, comments between and after', () => {
+    const text = ['# Dovecot SQL', 'driver = mysql # the driver', 'connect = host=localhost \\', '  # on this line a comment only', '  dbname=postfix user=postfix \\', '\tpassword=pw#1 # the ambiguous # cuts the password, as Dovecot does', ''].join('\n')
+    expect(credentialsFromDovecotSqlConf(text, P)).toEqual({ ok: true, found: { host: { kind: 'default-socket', port: 3306 }, user: 'postfix', password: 'pw', database: 'postfix', configTable: 'config' } })
+  })
+
+  it('quoted values: the whole connect value unquoted and unescaped; quotes inside it are part of the value', () => {
+    expect(credentialsFromDovecotSqlConf('driver = "mysql"\nconnect = "host=db dbname=mail user=u password=a\\"b#c"\n', P)).toMatchObject({ ok: true, found: { password: 'a"b#c' } })
+    expect(credentialsFromDovecotSqlConf("driver = mysql\nconnect = host=db dbname=mail user=u password='x'\n", P)).toMatchObject({ ok: true, found: { password: "'x'" } })
+  })
+
+  it('a missing user or dbname, a file or connect line Dovecot refuses: a clear reason that never quotes the password', () => {
+    expect(credentialsFromDovecotSqlConf('driver = mysql\nconnect = host=db password=pw\n', P)).toEqual({ ok: false, reason: 'the connect line has no user or dbname' })
+    expect(credentialsFromDovecotSqlConf('driver = mysql\nconnect = host=db user=u password=pw\n', P)).toEqual({ ok: false, reason: 'the connect line has no dbname' })
+    expect(credentialsFromDovecotSqlConf('connect = host=db dbname=d user=u\n', P)).toEqual({ ok: false, reason: 'no driver = mysql line' })
+    expect(credentialsFromDovecotSqlConf('driver = mysql\n', P)).toEqual({ ok: false, reason: `Dovecot would not load it: sql: connect string not set in configuration file ${P}` })
+    expect(credentialsFromDovecotSqlConf('driver = mysql\nconnect = host=db dbname=d user=u\npasword_query = SELECT 1\n', P)).toEqual({
+      ok: false,
+      reason: `Dovecot would not load it: Error in configuration file ${P} line 3: Unknown setting: pasword_query`,
+    })
+    const spaced = credentialsFromDovecotSqlConf('driver = mysql\nconnect = "host=db dbname=d user=u password=open sesame"\n', P)
+    expect(spaced).toMatchObject({ ok: false, reason: expect.stringMatching(/^Dovecot's mysql driver refuses the connect line: Missing value in connect string/) })
+    expect(JSON.stringify(spaced)).not.toMatch(/open|sesame/)
+    expect(credentialsFromDovecotSqlConf('driver = mysql\nconnect = dbname=d user=u password=pw\n', P)).toEqual({ ok: false, reason: "Dovecot's mysql driver refuses the connect line: No hosts given in connect string" })
+  })
+
+  it('discovery and the push check read the same host, port, user, password and database from the same text', async () => {
+    const texts = [
+      'driver = mysql\nconnect = host=/var/lib/mysql/mysql.sock \\\n  host=10.0.0.9 dbname=mail user=dovecot password=pw1 user=vmail\n',
+      'driver = mysql\nconnect = "hostaddr=192.0.2.4 port=3310 host=db1 dbname=postfix user=postfix password=p\\"w"\n',
+      'driver = mysql\n# connect = host=old\nconnect = host=db.example.net port=3307 dbname=a dbname=b user=u password=x # trailing\n',
+    ]
+    for (const text of texts) {
+      const found = credentialsFromDovecotSqlConf(text, P)
+      if (!found.ok) throw new Error(found.reason)
+      // The push check writes the connection it opens as a mysql option file inside its script.
+      let script = ''
+      const check = await checkSqlDriverFiles([{ path: P, content: Buffer.from(text), owner: 'dovecot', kind: 'dovecot-sql', expectedSha256: null }], async (s) => {
+        script = s
+        return { code: 0, stdout: `${SECTION}noclient\n`, stderr: '' }
+      })
+      const cnf = /cat > "\$D\/c0\.cnf" <<'[^']+'\n([\s\S]*?)\n[^\n]*\ncat > "\$D\/c0\.sql"/.exec(script)?.[1] ?? ''
+      const opt = (k: string) => {
+        const v = new RegExp(`^${k}="((?:[^"\\\\]|\\\\.)*)"$`, 'm').exec(cnf)?.[1]
+        return v?.replace(/\\(.)/g, '$1')
+      }
+      const port = /^port=(\d+)$/m.exec(cnf)?.[1]
+      const checked = { host: parseDbHost(opt('socket') ?? opt('host'), port), user: opt('user'), password: opt('password'), database: opt('database') }
+      expect(checked).toEqual({ host: found.found.host, user: found.found.user, password: found.found.password, database: found.found.database })
+      // with several host= the check says it opens only the first
+      const note = check.verdicts.find((v) => v.output.includes('hosts ('))?.output
+      if (text === texts[0]) expect(note).toContain('note: connect names 2 hosts (/var/lib/mysql/mysql.sock, 10.0.0.9)')
+      else expect(note).toBeUndefined()
+    }
   })
 })

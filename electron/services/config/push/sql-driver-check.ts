@@ -69,6 +69,7 @@ export async function checkSqlDriverFiles(files: readonly InstallFile[], runRoot
       verdicts.push({ tool: TOOL, command: read, ok: false, exitCode: null, output: `Fatal: mysql: ${connect.error} (${file.path} line ${parsed.settings.connect?.line ?? '?'})` })
       continue
     }
+    if (connect.hosts.length > 1 && connect.host === connect.hosts[0]) notes.push(`note: connect names ${connect.hosts.length} hosts (${connect.hosts.join(', ')}): Dovecot connects to each and spreads the queries over them; this check connects to the first.`)
     if (notes.length) verdicts.push({ tool: TOOL, command: read, ok: true, exitCode: null, output: notes.join('\n') })
     targets.push({ file, connect, set: parsed.settings })
   }
