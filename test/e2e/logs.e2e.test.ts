@@ -121,6 +121,31 @@ describe('live mail log view', () => {
     await expect.poll(() => app.page.getByTestId('filter-clear').isVisible(), { timeout: 5000 }).toBe(false)
   })
 
+  it('the chart has a time axis; clicking a minute shows only the lines of that minute', async () => {
+    const { page } = app
+    const hhmm = /^\d{2}:\d{2}$/
+    expect(await page.getByTestId('chart-axis-first').textContent()).toMatch(hhmm)
+    expect(await page.getByTestId('chart-axis-last').textContent()).toMatch(hhmm)
+    // the newest minute with bars (the live mail above): a column takes the click anywhere in it
+    const minutes = page.locator('[data-testid="chart-minute"]:has(rect:not(.hit))')
+    const column = minutes.last()
+    const minute = Number(await column.getAttribute('data-minute'))
+    await column.click()
+    const two = (n: number) => String(n).padStart(2, '0')
+    const d = new Date(minute)
+    const local = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`
+    expect(await page.getByTestId('filter-since').inputValue()).toBe(local)
+    expect(await page.getByTestId('filter-until').inputValue()).toBe(local)
+    // every row shown is of that minute (the until field includes the minute's last second)
+    const prefix = `${two(d.getHours())}:${two(d.getMinutes())}:`
+    await expect
+      .poll(async () => {
+        const times = await page.locator('[data-testid="log-row"] .c-time').allTextContents()
+        return times.length > 0 && times.every((t) => t.startsWith(prefix))
+      }, { timeout: 5000 })
+      .toBe(true)
+    await page.getByTestId('filter-clear').click()
+  })
   it('starts following when the connection is replaced while the view starts (as after a firewall change)', async () => {
     const { page } = app
     for (let round = 0; round < 3; round++) {

@@ -681,6 +681,8 @@ export default {
     },
     chart: {
       title: 'Per minute: delivered, deferred, bounced, rejected and failed logins',
+      pick: 'click to show only this minute',
+      peak: 'peak {n} per minute',
     },
     timeline: {
       title: 'Message',

@@ -680,6 +680,8 @@ export default {
     },
     chart: {
       title: '1 分ごと: 配送済み・遅延・バウンス・拒否・認証失敗',
+      pick: 'クリックでこの 1 分間だけを表示',
+      peak: '最大 {n} 件/分',
     },
     timeline: {
       title: 'メッセージ',
