@@ -1,3 +1,4 @@
+import { onlyLogSourceChanged } from '../services/profiles/profile-changes'
 import { removeServer } from '../services/profiles/remove-server'
 import type { Services } from '../services/types'
 import type { Handlers } from './ipc'
@@ -13,8 +14,10 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
     'servers.list': () => s.profiles.list(),
     'servers.add': (i) => s.profiles.add(i),
     'servers.update': async (i) => {
+      const before = await s.profiles.get(i.id).catch(() => undefined)
       const p = await s.profiles.update(i.id, i.profile)
-      s.db.forget(p.id) // a changed DB override applies to the next database use
+      // a changed DB override applies to the next database use; a new log source alone changes nothing there
+      if (!before || !onlyLogSourceChanged(before, p)) s.db.forget(p.id)
       return p
     },
     'servers.remove': async (i) => ({ removed: (await removeServer(s, i.id)).removed }),

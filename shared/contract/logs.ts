@@ -1,10 +1,13 @@
 import { z } from 'zod'
+import { LOG_SOURCE_CHOICES, LogSourceChoice } from '../domain/log-source'
 import { ServerId } from '../domain/server'
 import type { StreamLine, WireBatch } from '../logs/wire-line'
 import type { ContractSection, EventSection } from './define'
 
 /** One parsed line and its place in the stream; lines travel as a WireBatch (see shared/logs/wire-line.ts). */
 export type { StreamLine, WireBatch }
+/** Which log to read (auto, file, journal): see shared/domain/log-source.ts. */
+export { LOG_SOURCE_CHOICES, LogSourceChoice }
 
 const StreamLines = z.custom<WireBatch>((v) => typeof v === 'object' && v !== null && Array.isArray((v as { raw?: unknown }).raw))
 const StreamId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)
@@ -14,15 +17,6 @@ export const LogSourceInfo = z.union([
   z.object({ kind: z.literal('journal'), units: z.array(z.string()) }),
 ])
 export type LogSourceInfo = z.infer<typeof LogSourceInfo>
-
-/**
- * Which log to read: 'auto' detects it (Postfix's maillog_file, the freshest syslog file, else the
- * journal on systemd hosts); 'file' a log file only (`path`, or the detected file); 'journal' the
- * journal of the mail units even when a file is written too.
- */
-export const LogSourceChoice = z.enum(['auto', 'file', 'journal'])
-export type LogSourceChoice = z.infer<typeof LogSourceChoice>
-export const LOG_SOURCE_CHOICES = LogSourceChoice.options
 
 const LogPath = z.string().regex(/^\/[^\0\n]{1,4095}$/)
 

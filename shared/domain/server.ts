@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { DbOverride } from './db'
+import { LogSourceChoice } from './log-source'
 
 // Hostname or IP literal; kept permissive (IDN hosts arrive as punycode from the form).
 const hostRe = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$/
@@ -61,12 +62,19 @@ const profileFields = {
   sudo: SudoMode.optional(),
   /** Database connection settings that replace what is discovered on the server; its password is a secret of kind `db`. */
   db: DbOverride.optional(),
+  /** The log view's source, chosen there and kept across restarts; absent: 'auto' (see logSourceOf). */
+  logSource: LogSourceChoice.optional(),
 }
 
 /** The auth methods a profile tries, in order. */
 export function effectiveAuthMethods(p: { keyPath?: string | undefined; authMethods?: readonly AuthMethod[] | undefined }): AuthMethod[] {
   if (p.authMethods?.length) return [...p.authMethods]
   return p.keyPath ? ['publickey'] : ['agent']
+}
+
+/** The log source a profile asks for: its saved choice, else 'auto'. */
+export function logSourceOf(p: { logSource?: LogSourceChoice | undefined }): LogSourceChoice {
+  return p.logSource ?? 'auto'
 }
 
 function checkProfile(p: { keyPath?: string | undefined; authMethods?: readonly AuthMethod[] | undefined }, ctx: z.RefinementCtx): void {

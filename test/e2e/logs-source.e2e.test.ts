@@ -1,8 +1,11 @@
 // The log source select in the logs toolbar, in the real renderer over the real preload, IPC and
 // services, against the test mail server (a /var/log/mail.log, journalctl, no systemd): Automatic
 // follows the file; Journal with no journal there fails with the clear message; with a standalone
-// systemd-journald running, Journal follows the journal. Chosen by keyboard, in Japanese.
+// systemd-journald running, Journal follows the journal. Chosen by keyboard, in Japanese. The choice is
+// kept in the server profile: after a reload (a new renderer: only the profile remembers) Journal or
+// File is still chosen and followed; a choice whose save fails applies until then, and a toast says so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AppError } from '../../shared/errors'
 import { startJournald, type StandaloneJournald } from '../integration/support/standalone-journald'
 import { openApp, type App } from './support/app'
 import { addTestServer } from './support/test-server'
@@ -74,5 +77,67 @@ describe('logs source select', () => {
     await select.selectOption('auto')
     await expect.poll(source, { timeout: 20_000 }).toBe('/var/log/mail.log')
     expect(await select.inputValue()).toBe('auto')
+  })
+
+  const saved = async () => (await app.harness.services.profiles.get(id)).logSource
+
+  it('the choice is kept in the server profile: after a reload Journal, then File, is still chosen and followed', async () => {
+    if (!jd) throw new Error('the journald of the test before is needed')
+    const select = app.page.getByTestId('logs-source-choice')
+    await select.selectOption('journal')
+    await expect.poll(source, { timeout: 20_000 }).toMatch(/^ジャーナル \(postfix\.service/)
+    await expect.poll(saved).toBe('journal')
+    await app.reload()
+    expect(new URL(app.page.url()).hash).toBe(`#/servers/${id}/logs`)
+    await expect.poll(state, { timeout: 45_000 }).toBe('following')
+    expect(await select.inputValue()).toBe('journal')
+    expect(await source()).toMatch(/^ジャーナル \(postfix\.service/)
+    const marker = `pdsrcreload${Date.now().toString(36)}`
+    jd.send('postfix.service', 'postfix/smtpd', `connect from reload.example[192.0.2.8] ${marker}`)
+    await expect.poll(() => app.page.locator('[data-testid="log-row"]', { hasText: marker }).count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    await app.shot('logs-source-03-journal-after-reload-ja')
+
+    await select.selectOption('file')
+    await expect.poll(source, { timeout: 20_000 }).toBe('/var/log/mail.log')
+    await expect.poll(saved).toBe('file')
+    await app.reload()
+    await expect.poll(state, { timeout: 45_000 }).toBe('following')
+    expect(await select.inputValue()).toBe('file')
+    expect(await source()).toBe('/var/log/mail.log')
+
+    // back to Automatic: saved as no field, as the profile was before
+    await select.selectOption('auto')
+    await expect.poll(saved).toBe(undefined)
+    // a reload drops the IPC socket (the browser logs that): nothing else
+    expect(app.consoleErrors.filter((e) => !e.includes('ws://__ipc/'))).toEqual([])
+  })
+
+  it('a choice that cannot be saved applies until the app closes, and a toast says it was not saved', async () => {
+    const profiles = app.harness.services.profiles
+    const update = profiles.update.bind(profiles)
+    profiles.update = async () => {
+      throw new AppError('io', 'EACCES: permission denied, open profiles.json')
+    }
+    try {
+      const select = app.page.getByTestId('logs-source-choice')
+      await select.selectOption('journal')
+      const toast = app.page.getByTestId('toast').filter({ hasText: 'ソース「ジャーナル」をサーバーのプロファイルに保存できませんでした' })
+      await expect.poll(() => toast.count(), { timeout: 10_000 }).toBe(1)
+      expect(await toast.getByTestId('toast-title').textContent()).toBe('ソース「ジャーナル」をサーバーのプロファイルに保存できませんでした。Postdesk を閉じるまではこのソースを使います。')
+      expect(await toast.getByTestId('toast-detail').textContent()).toContain('EACCES: permission denied')
+      await app.shot('logs-source-04-not-saved-ja')
+      // still used for this session
+      await expect.poll(source, { timeout: 20_000 }).toMatch(/^ジャーナル \(postfix\.service/)
+      await expect.poll(state, { timeout: 20_000 }).toBe('following')
+      expect(await select.inputValue()).toBe('journal')
+      expect(await saved()).toBe(undefined)
+    } finally {
+      profiles.update = update
+    }
+    // not saved: a new renderer starts from the profile again
+    await app.reload()
+    await expect.poll(state, { timeout: 45_000 }).toBe('following')
+    expect(await app.page.getByTestId('logs-source-choice').inputValue()).toBe('auto')
+    expect(await source()).toBe('/var/log/mail.log')
   })
 })

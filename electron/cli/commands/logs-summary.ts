@@ -1,16 +1,15 @@
 // `postdesk logs summary FILE|-`: pflogsumm's Grand Totals of a mail log, counted by pflogsumm's rules.
 
 import { Command } from 'commander'
-import type { LogSourceChoice } from '../../../shared/contract/logs'
 import { formatPflogsummTotals } from '../../../shared/logs/pflogsumm-counter'
 import { summariseLogFile, summariseLogStream, type LogSummary } from '../../services/logs/summarise-log'
-import { sourceOf } from './logs-tail'
+import { sourceFlags, type SourceFlags } from './logs-tail'
 
 export interface LogsSummaryIo {
   out: (text: string) => void
   stdin: AsyncIterable<Uint8Array | string>
-  /** The bytes of a server's current mail log, read over SSH (for --server NAME), from the source chosen with --source/--path. */
-  remote?: (server: string, from: { choice: LogSourceChoice; path?: string }) => AsyncIterable<Uint8Array>
+  /** The bytes of a server's current mail log, read over SSH (for --server NAME), from the source given with --source/--path, else the profile's. */
+  remote?: (server: string, from: SourceFlags) => AsyncIterable<Uint8Array>
 }
 
 const processIo: LogsSummaryIo = {
@@ -26,7 +25,7 @@ export function registerLogsSummary(program: Command, io: LogsSummaryIo = proces
     .description("pflogsumm's totals of a Postfix log (a file, - for standard input, or --server NAME)")
     .argument('[file]', 'log file, or - to read standard input')
     .option('--server <name>', "read the server's current mail log over SSH (nothing is copied to disk)")
-    .option('--source <source>', 'with --server: auto (default), journal (journalctl, as syslog lines) or file')
+    .option('--source <source>', "with --server: auto, journal (journalctl, as syslog lines) or file; default: the source saved in the server's profile, else auto")
     .option('--path <path>', 'with --server: the log file to read (implies --source file)')
     .option('--json', 'print {"totals": {…}} with pflogsumm\'s labels as keys')
     .option('--syslog-name <name>', "also count lines tagged NAME/daemon (pflogsumm's --syslog-name)")
@@ -34,9 +33,9 @@ export function registerLogsSummary(program: Command, io: LogsSummaryIo = proces
       const opts = o.syslogName ? { syslogName: o.syslogName } : {}
       if ((file === undefined) === (o.server === undefined)) cmd.error('postdesk logs summary: give a FILE (or -) or --server NAME', { exitCode: 2 })
       if (o.server === undefined && (o.source !== undefined || o.path !== undefined)) cmd.error('postdesk logs summary: --source and --path choose the log of a --server NAME; for a local file give the FILE itself', { exitCode: 2 })
-      let from: ReturnType<typeof sourceOf> = { choice: 'auto' }
+      let from: SourceFlags = {}
       try {
-        from = sourceOf(o)
+        from = sourceFlags(o)
       } catch (e) {
         cmd.error(`postdesk logs summary: ${(e as Error).message}`, { exitCode: 2 })
       }

@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander'
 import { LOG_SOURCE_CHOICES, type LogSourceChoice, type StreamLine } from '../../../shared/contract/logs'
+import type { ServerProfile } from '../../../shared/domain/server'
 import { AppError } from '../../../shared/errors'
 import { compileFilter, LINE_STATUSES, serviceOf, statusOf, type LineFilter, type LineStatus } from '../../../shared/logs/line-filter'
 import type { Severity } from '../../../shared/logs/types'
@@ -56,13 +57,37 @@ function filterOf(o: FilterOptions): LineFilter {
   return f
 }
 
-/** --source and --path: the source choice, checked before anything connects. */
-export function sourceOf(o: { source?: string; path?: string }): { choice: LogSourceChoice; path?: string } {
-  const v = (o.source ?? 'auto').trim().toLowerCase()
+/** What --source and --path said; `choice` is absent without --source (the profile's saved source then applies). */
+export interface SourceFlags {
+  choice?: LogSourceChoice
+  path?: string
+}
+
+/** --source and --path, checked before anything connects. */
+export function sourceFlags(o: { source?: string; path?: string }): SourceFlags {
+  if (o.source === undefined) return o.path ? { path: o.path } : {}
+  const v = o.source.trim().toLowerCase()
   if (!(LOG_SOURCE_CHOICES as readonly string[]).includes(v)) throw new AppError('invalid-input', `--source ${o.source}: use one of ${LOG_SOURCE_CHOICES.join(', ')} (auto detects the log; journal forces journalctl; file forces a log file, --path names it).`)
   const choice = v as LogSourceChoice
   if (o.path && choice === 'journal') throw new AppError('invalid-input', '--path names a log file: it cannot be used with --source journal (use --source file, or leave --path out).')
   return { choice, ...(o.path ? { path: o.path } : {}) }
+}
+
+/**
+ * The source to read: --source wins; without it the source saved in the server's profile (chosen in
+ * the app's log view), else auto. A saved journal gives way to --path, which names a file: the
+ * flags then read as they would with nothing saved.
+ */
+export function resolveSource(flags: SourceFlags, saved: LogSourceChoice | undefined): { choice: LogSourceChoice; path?: string } {
+  const path = flags.path ? { path: flags.path } : {}
+  if (flags.choice) return { choice: flags.choice, ...path }
+  if (saved && !(saved === 'journal' && flags.path)) return { choice: saved, ...path }
+  return { choice: 'auto', ...path }
+}
+
+/** --source and --path without a profile: the choice given, else auto. */
+export function sourceOf(o: { source?: string; path?: string }): { choice: LogSourceChoice; path?: string } {
+  return resolveSource(sourceFlags(o), undefined)
 }
 
 const pad = (n: number) => String(n).padStart(2, '0')
@@ -88,7 +113,7 @@ export function parseWhen(v: string, now = Date.now()): number {
   return t
 }
 
-async function connected(ctx: CliContext, name: string): Promise<string> {
+async function connected(ctx: CliContext, name: string): Promise<ServerProfile> {
   const s = await ctx.services()
   const profile = await s.profiles.get(name)
   try {
@@ -96,7 +121,7 @@ async function connected(ctx: CliContext, name: string): Promise<string> {
   } catch (e) {
     throw new CliFailure(formatCliError(e, { server: profile.id }), e)
   }
-  return profile.id
+  return profile
 }
 
 export function registerLogsTail(program: Command, ctx: CliContext): void {
@@ -104,12 +129,14 @@ export function registerLogsTail(program: Command, ctx: CliContext): void {
   withFilters(logs.command('tail <name>').description("follow a server's mail log, parsed (Ctrl-C to stop)"))
     .option('-n, --lines <n>', 'start with the last N lines', '20')
     .option('--max-lines <n>', 'stop after printing N lines')
-    .option('--source <kind>', `which log: ${LOG_SOURCE_CHOICES.join(', ')} (auto: maillog_file, the freshest syslog file, else the journal)`, 'auto')
+    .option('--source <kind>', `which log: ${LOG_SOURCE_CHOICES.join(', ')} (auto: maillog_file, the freshest syslog file, else the journal). Default: the source saved in the server's profile, else auto`)
     .option('--path <file>', 'follow this file instead of the detected log (with --source auto or file)')
     .action(async (name: string, o: FilterOptions & { lines: string; maxLines?: string; path?: string; source?: string }) => {
       const test = compileFilter(filterOf(o))
-      const src = sourceOf(o)
-      const id = await connected(ctx, name)
+      const flags = sourceFlags(o)
+      const profile = await connected(ctx, name)
+      const id = profile.id
+      const src = resolveSource(flags, profile.logSource)
       const s = await ctx.services()
       const max = o.maxLines ? Number(o.maxLines) : Infinity
       let printed = 0
@@ -153,12 +180,14 @@ export function registerLogsTail(program: Command, ctx: CliContext): void {
     .option('--since <when>', 'from this time (ISO 8601, epoch ms, or 30m / 2h / 7d ago)')
     .option('--until <when>', 'up to this time')
     .option('--max-lines <n>', 'stop after N matches', '100000')
-    .option('--source <kind>', `which log: ${LOG_SOURCE_CHOICES.join(', ')} (journal: journalctl --since/--until on the server)`, 'auto')
+    .option('--source <kind>', `which log: ${LOG_SOURCE_CHOICES.join(', ')} (journal: journalctl --since/--until on the server). Default: the source saved in the server's profile, else auto`)
     .option('--path <file>', 'search this log (and its rotated files) instead of the detected one (with --source auto or file)')
     .action(async (name: string, text: string | undefined, o: FilterOptions & { since?: string; until?: string; maxLines: string; path?: string; source?: string }) => {
       const test = compileFilter(filterOf(o))
-      const src = sourceOf(o)
-      const id = await connected(ctx, name)
+      const flags = sourceFlags(o)
+      const profile = await connected(ctx, name)
+      const id = profile.id
+      const src = resolveSource(flags, profile.logSource)
       const s = await ctx.services()
       const ac = new AbortController()
       let lastFile: string | undefined
@@ -187,9 +216,14 @@ export function registerLogsTail(program: Command, ctx: CliContext): void {
     })
 }
 
-/** The bytes of the server's current mail log (the detected file, or the journal as syslog lines) as they stream in. */
-export async function* remoteLogBytes(ctx: CliContext, name: string, from: { choice: LogSourceChoice; path?: string } = { choice: 'auto' }): AsyncGenerator<Buffer> {
-  const id = await connected(ctx, name)
+/**
+ * The bytes of the server's current mail log (the detected file, or the journal as syslog lines) as
+ * they stream in, from the source the flags give, else the one saved in the profile.
+ */
+export async function* remoteLogBytes(ctx: CliContext, name: string, flags: SourceFlags = {}): AsyncGenerator<Buffer> {
+  const profile = await connected(ctx, name)
+  const id = profile.id
+  const from = resolveSource(flags, profile.logSource)
   const s = await ctx.services()
   const queue: Buffer[] = []
   let wake: () => void = () => undefined

@@ -96,7 +96,11 @@ export class JsonProfileStore implements ProfileStore {
       throw corrupt(this.path, e instanceof Error ? e.message : String(e))
     }
     const parsed = ProfilesFile.safeParse(json)
-    if (!parsed.success) throw corrupt(this.path, parsed.error.issues[0]?.message ?? 'unexpected shape')
+    if (!parsed.success) {
+      // where in the file, so that a hand edit (e.g. a mistyped logSource) can be found and fixed
+      const issue = parsed.error.issues[0]
+      throw corrupt(this.path, issue ? `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}` : 'unexpected shape')
+    }
     return parsed.data
   }
 

@@ -1,7 +1,8 @@
 // First: zod must be told not to probe for eval before any schema is built.
 import './zod-csp'
 import type { z } from 'zod'
-import { NewServer, type AuthMethod, type ServerProfile, type SudoMode } from '../../../shared/domain/server'
+import type { LogSourceChoice } from '../../../shared/domain/log-source'
+import { logSourceOf, NewServer, type AuthMethod, type ServerProfile, type SudoMode } from '../../../shared/domain/server'
 
 export type ServerField = 'name' | 'host' | 'port' | 'user' | 'keyPath' | 'localAddress' | 'authMethods' | 'jumpHosts' | 'db'
 export const serverFields: readonly ServerField[] = ['name', 'host', 'port', 'user', 'keyPath', 'localAddress', 'authMethods', 'jumpHosts', 'db']
@@ -37,6 +38,8 @@ export interface ServerFormValues {
   jumpHosts?: JumpHostValues[]
   sudo?: SudoMode
   db?: DbFormValues
+  /** Not a field of the form: the log view's saved source, kept as it is when the profile is edited. */
+  logSource?: LogSourceChoice
 }
 
 /** An i18n key under `validation.` and its named values. */
@@ -64,6 +67,7 @@ export function toCandidate(v: ServerFormValues): z.input<typeof NewServer> {
       : {}),
     ...(v.sudo && v.sudo !== 'none' ? { sudo: v.sudo } : {}),
     ...dbCandidate(v.db),
+    ...(v.logSource && v.logSource !== 'auto' ? { logSource: v.logSource } : {}),
   }
 }
 
@@ -89,6 +93,7 @@ export function profileToValues(p: ServerProfile, effectiveMethods: AuthMethod[]
     jumpHosts: (p.jumpHosts ?? []).map((j) => ({ host: j.host, port: j.port, user: j.user, keyPath: j.keyPath ?? '' })),
     sudo: p.sudo ?? 'none',
     db: { host: p.db?.host ?? '', port: p.db?.port ?? '', socket: p.db?.socket ?? '', user: p.db?.user ?? '', name: p.db?.name ?? '' },
+    logSource: logSourceOf(p),
   }
 }
 

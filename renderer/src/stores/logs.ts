@@ -1,13 +1,17 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { LogSourceChoice, LogSourceInfo, StreamLine, WireBatch } from '../../../shared/contract/logs'
+import { logSourceOf } from '../../../shared/domain/server'
 import { attackReport } from '../../../shared/logs/attack-report'
 import { compileFilter, isEmptyFilter, type LineFilter } from '../../../shared/logs/line-filter'
 import { MessageCorrelator } from '../../../shared/logs/message-correlator'
 import { MinuteCounter } from '../../../shared/logs/minute-counts'
 import { fromWireBatch } from '../../../shared/logs/wire-line'
-import { call, isApiError } from '../api/call'
+import { call, describeError, isApiError } from '../api/call'
+import { t } from '../i18n'
 import { LineRing } from '../lib/line-ring'
+import { useServersStore } from './servers'
+import { useToastsStore } from './toasts'
 
 /** Lines kept in the window: older ones are dropped (a marker says so and offers a search on the server). */
 export const RING_CAPACITY = 100_000
@@ -23,9 +27,14 @@ export const useLogsStore = defineStore('logs', () => {
   const gap = ref(false)
   const following = ref(true) // auto-scroll to the newest line
   const newSincePause = ref(0)
-  /** The user's choice of log source per server ('auto' unless chosen): used by every start and search. */
-  const sourceChoices = ref<Record<string, LogSourceChoice>>({})
-  const sourceChoiceOf = (id: string): LogSourceChoice => sourceChoices.value[id] ?? 'auto'
+  const servers = useServersStore()
+  /**
+   * Source choices not (yet) in the server's profile: held while the save is under way, and kept for
+   * the session when it failed. Otherwise the profile's logSource is the choice.
+   */
+  const unsavedChoices = ref<Record<string, LogSourceChoice>>({})
+  /** The log source of a server, used by every start and search: the choice just made, else the profile's, else 'auto'. */
+  const sourceChoiceOf = (id: string): LogSourceChoice => unsavedChoices.value[id] ?? logSourceOf(servers.byId(id) ?? {})
   /** What the chosen source lacks on the server when the last start failed for it (the view explains it). */
   const sourceMissing = ref<'journalctl' | 'journal' | 'file' | null>(null)
 
@@ -176,9 +185,33 @@ export const useLogsStore = defineStore('logs', () => {
     if (f) await call(window.api.logs.stop({ followId: f })).catch(() => undefined)
   }
 
-  /** Remembers the source for a server; restart() then follows it. */
-  function setSourceChoice(id: string, choice: LogSourceChoice): void {
-    sourceChoices.value = { ...sourceChoices.value, [id]: choice }
+  /**
+   * Uses the source for a server at once (restart() then follows it) and saves it in the server's
+   * profile. A failed save leaves the choice for this session and says so in a toast. Resolves to
+   * whether it was saved.
+   */
+  async function setSourceChoice(id: string, choice: LogSourceChoice): Promise<boolean> {
+    unsavedChoices.value = { ...unsavedChoices.value, [id]: choice }
+    const latest = () => unsavedChoices.value[id] === choice
+    try {
+      const p = servers.byId(id)
+      if (!p) throw new Error(`No server profile with the id "${id}".`)
+      const { id: _id, createdAt: _createdAt, logSource: _old, ...fields } = p
+      // 'auto' is saved as no field: profiles stay as they were before the choice existed
+      await servers.update(id, choice === 'auto' ? fields : { ...fields, logSource: choice })
+      // a later choice made meanwhile stays until its own save ends
+      if (latest()) {
+        const { [id]: _saved, ...rest } = unsavedChoices.value
+        unsavedChoices.value = rest
+      }
+      return true
+    } catch (e) {
+      if (latest()) {
+        const { title, detail } = describeError(e)
+        useToastsStore().push('warning', t('logs.source.notSaved', { source: t(`logs.source.${choice}`) }), detail ? `${title} ${detail}` : title)
+      }
+      return false
+    }
   }
 
   /** Follows the server again from the start (e.g. with another source). */
@@ -276,7 +309,7 @@ export const useLogsStore = defineStore('logs', () => {
   return {
     serverId, followId, source, state, stateMessage, gap, following, newSincePause,
     visible, version, total, dropped, filter, filterError, chart, filtering,
-    sourceChoices, sourceChoiceOf, sourceMissing, setSourceChoice, restart,
+    unsavedChoices, sourceChoiceOf, sourceMissing, setSourceChoice, restart,
     start, stop, clear, setFilter, setFollowing, timeline, attacks, filteredText,
     searchId, searchResults, searchProgress, searchState, searchSummary, search, cancelSearch,
     lineAt: (i: number) => ring.at(i),

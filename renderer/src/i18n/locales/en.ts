@@ -539,6 +539,7 @@ export default {
         file: 'No readable mail log file was found on this server (maillog_file, /var/log/maillog, /var/log/mail.log). Choose Automatic or Journal as the source.',
       },
       useAuto: 'Use Automatic',
+      notSaved: 'The source “{source}” could not be saved in the server profile: it is used until Postdesk is closed.',
     },
     offline: 'Connect to the server to follow its mail log.',
     follow: 'Follow',

@@ -538,6 +538,7 @@ export default {
         file: 'このサーバーには読み取れるメールログファイルがありません (maillog_file、/var/log/maillog、/var/log/mail.log)。ソースに「自動」か「ジャーナル」を選んでください。',
       },
       useAuto: '「自動」に戻す',
+      notSaved: 'ソース「{source}」をサーバーのプロファイルに保存できませんでした。Postdesk を閉じるまではこのソースを使います。',
     },
     offline: 'メールログを追跡するにはサーバーに接続してください。',
     follow: '追跡',
