@@ -52,5 +52,16 @@ export function isAppError(e: unknown): e is AppError {
 export function toErrorShape(e: unknown): AppErrorShape {
   if (e instanceof AppError) return e.toJSON()
   const message = e instanceof Error ? e.message : String(e)
-  return { code: 'internal', message }
+  return { code: errnoCode(e) ?? 'internal', message }
+}
+
+/** A Node system error (fs, net) says what went wrong by its errno name: a missing file is not an internal error. */
+function errnoCode(e: unknown): ErrorCode | undefined {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : undefined
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return undefined
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'not-found'
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission-denied'
+  if (code === 'ECONNREFUSED') return 'refused'
+  if (code === 'ETIMEDOUT') return 'timeout'
+  return 'io'
 }

@@ -1,6 +1,7 @@
 // `postdesk logs summary FILE|-`: pflogsumm's Grand Totals of a mail log, counted by pflogsumm's rules.
 
 import { Command } from 'commander'
+import { CliFailure } from '../cli-context'
 import { formatPflogsummTotals } from '../../../shared/logs/pflogsumm-counter'
 import { summariseLogFile, summariseLogStream, type LogSummary } from '../../services/logs/summarise-log'
 import { sourceFlags, type SourceFlags } from './logs-tail'
@@ -46,7 +47,8 @@ export function registerLogsSummary(program: Command, io: LogsSummaryIo = proces
           s = await summariseLogStream(io.remote(o.server, from), opts)
         } else s = file === '-' ? await summariseLogStream(io.stdin, opts) : await summariseLogFile(file as string, opts)
       } catch (e) {
-        cmd.error(`postdesk logs summary: cannot read ${o.server !== undefined ? `the log of ${o.server}` : file}: ${(e as Error).message}`, { exitCode: 1 })
+        // a failed read is not bad input: exit 1, and --json gets the error's own code (e.g. no journal: unsupported)
+        throw new CliFailure(`postdesk logs summary: cannot read ${o.server !== undefined ? `the log of ${o.server}` : file}: ${(e as Error).message}`, e)
       }
       if (o.json) io.out(JSON.stringify({ totals: s.totals, lines: s.lines, postfixLines: s.postfixLines }, null, 2) + '\n')
       else io.out(formatPflogsummTotals(s.totals))

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { Command } from 'commander'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { registerLogsSummary } from '../../../electron/cli/commands/logs-summary'
+import { runCli } from '../../../electron/cli/run-cli'
 import { PFLOGSUMM_LABELS } from '../../../shared/logs/pflogsumm-counter'
 import { generateMaillog } from '../../support/maillog-generator'
 import { fixtureLogText } from '../../support/maillog-fixtures'
@@ -54,7 +55,15 @@ describe('postdesk logs summary', () => {
     expect(program.commands[0]!.commands.map((c) => c.name())).toEqual(['tail', 'summary'])
   })
 
-  it('fails with a message and exit code 1 on a missing file', async () => {
-    await expect(run(['logs', 'summary', join(dir, 'nope.log')])).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining('cannot read') })
+  it('fails with a message and exit code 1 on a missing file (a read failure, not bad input)', async () => {
+    await expect(run(['logs', 'summary', join(dir, 'nope.log')])).rejects.toMatchObject({ name: 'CliFailure', message: expect.stringContaining('cannot read') })
+    // the whole CLI: exit 1 (2 is kept for bad input), and --json names the error's own code
+    const out: string[] = []
+    const err: string[] = []
+    const io = { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), stdinIsTty: false, confirm: async () => false, env: { ...process.env, POSTDESK_HOME: mkdtempSync(join(tmpdir(), 'postdesk-cli-data-')) } }
+    expect(await runCli(['logs', 'summary', join(dir, 'nope.log'), '--json'], io)).toBe(1)
+    expect(err.join('')).toMatch(/cannot read .*nope\.log/)
+    expect(JSON.parse(out.join('')).error.code).toBe('not-found')
+    expect(await runCli(['logs', 'summary'], { ...io })).toBe(2)
   })
 })
