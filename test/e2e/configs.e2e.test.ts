@@ -68,6 +68,19 @@ describe('configs: pull, edit offline, lint, diff, reconnect, validate on the se
     await hover.waitFor({ timeout: 5_000 })
     expect(await hover.textContent()).toContain('On this server')
     await app.shot('configs-01-offline-lint-en')
+    // every file's whole name is shown (the sql/ map files differ only at their ends): no name's text
+    // runs past its box (a range covers the laid-out text, clipped or not)
+    const clipped = await page.locator('[data-testid="config-file-name"]').evaluateAll((els) =>
+      els.filter((e) => {
+        const r = e.ownerDocument.createRange()
+        r.selectNodeContents(e)
+        return r.getBoundingClientRect().right > e.getBoundingClientRect().right + 1
+      }).map((e) => e.textContent),
+    )
+    expect(clipped).toEqual([])
+    // a name longer than the list is wide takes a second line
+    const heightOf = async (name: string) => (await page.locator('[data-testid="config-file-name"]', { hasText: name }).boundingBox())?.height ?? 0
+    expect(await heightOf('mysql_virtual_alias_domain_catchall_maps.cf')).toBeGreaterThan((await heightOf('master.cf')) * 1.5)
     await page.mouse.move(0, 0)
 
     // Save (Ctrl+S) while offline: the workspace counts one changed file.
