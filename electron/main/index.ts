@@ -2,7 +2,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, session, shell, Tray } from 'electron'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { Locale } from '../../shared/domain/settings'
+import { guessLocale, type Locale } from '../../shared/domain/settings'
 import { createServices } from '../services/create-services'
 import { resolveDataDir } from '../services/data-dir'
 import { EventBatcher } from './event-batcher'
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     version: app.getVersion(),
     emit: (name, payload) => batcher.emit(name, payload),
     harness: false,
+    // the desktop's languages in order of preference, then Chromium's UI locale
+    systemLocale: () => guessLocale([...app.getPreferredSystemLanguages(), app.getLocale()]),
   })
   const openExternal = async (url: string) => {
     if (!isAllowedExternalUrl(url)) return false

@@ -15,6 +15,7 @@ import { aesFileCipher, FILE_SECRETS } from './secrets/aes-file-cipher'
 import { CipherSecretStore } from './secrets/cipher-secret-store'
 import type { SecretStore } from './secrets/secret-store'
 import { JsonSettingsStore } from './settings/settings-store'
+import { guessLocale, type Locale } from '../../shared/domain/settings'
 import { SshConfigImporter } from './ssh-config/ssh-config-importer'
 import { DashboardService } from './system/dashboard-service'
 import { QueueService } from './system/queue-service'
@@ -41,6 +42,8 @@ export interface CreateServicesOptions {
   userKnownHostsPath?: string | null
   /** Log following tuning; tests shorten the retry delay. */
   logs?: { retryMs?: number; pollSeconds?: number; switchAfter?: number; giveUpMs?: number }
+  /** The desktop's language, the UI's until one is chosen (the app: Electron's preferred system languages; default: from LC_ALL/LC_MESSAGES/LANG). */
+  systemLocale?: () => Locale
 }
 
 /**
@@ -119,7 +122,7 @@ export async function createServices(o: CreateServicesOptions): Promise<Services
     db,
     mail,
     journal,
-    settings: new JsonSettingsStore(o.dataDir),
+    settings: new JsonSettingsStore(o.dataDir, o.systemLocale ?? (() => localeFromEnv(env))),
     firewall: (firewall = new FirewallService({
       dataDir: o.dataDir,
       remote: remoteRunner(connections),
@@ -169,4 +172,11 @@ function safeUserName(): string {
   } catch {
     return 'root'
   }
+}
+
+/** ja_JP.UTF-8 -> ja; C, POSIX or nothing -> en. */
+function localeFromEnv(env: NodeJS.ProcessEnv): Locale {
+  // the first one set decides, as for any POSIX program (LC_ALL=C means C, whatever LANG says)
+  const v = env['LC_ALL'] || env['LC_MESSAGES'] || env['LANG'] || ''
+  return guessLocale([v.split('.')[0]!.replace('_', '-')])
 }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { createServices } from '../../electron/services/create-services'
 import { JsonSettingsStore } from '../../electron/services/settings/settings-store'
 import { defaultSettings } from '../../shared/domain/settings'
 import { useTempDirs } from './support/temp-dir'
@@ -22,9 +23,41 @@ describe('JsonSettingsStore', () => {
   it('saves a patch merged over the current settings', async () => {
     const store = storeWith()
     expect(await store.set({ locale: 'ja' })).toEqual({ ...defaultSettings, locale: 'ja' })
+    expect(JSON.parse(readFileSync(store.path, 'utf8'))).toEqual({ locale: 'ja' })
     expect(await store.set({ theme: 'dark' })).toEqual({ locale: 'ja', theme: 'dark' })
     expect(JSON.parse(readFileSync(store.path, 'utf8'))).toEqual({ locale: 'ja', theme: 'dark' })
     expect(await new JsonSettingsStore(store.path.replace(/\/settings\.json$/, '')).get()).toEqual({ locale: 'ja', theme: 'dark' })
+  })
+
+  it("speaks the desktop's language until one is chosen, and saves only what was chosen", async () => {
+    const dir = tempDir()
+    mkdirSync(dir, { recursive: true })
+    let desktop: 'en' | 'ja' = 'ja'
+    const store = new JsonSettingsStore(dir, () => desktop)
+    expect(await store.get()).toEqual({ locale: 'ja', theme: 'system' })
+    // a theme chosen does not make the desktop's language a choice
+    expect(await store.set({ theme: 'dark' })).toEqual({ locale: 'ja', theme: 'dark' })
+    expect(JSON.parse(readFileSync(store.path, 'utf8'))).toEqual({ theme: 'dark' })
+    desktop = 'en'
+    expect((await store.get()).locale).toBe('en')
+    // once chosen, the desktop's language no longer matters
+    await store.set({ locale: 'ja' })
+    expect(await store.get()).toEqual({ locale: 'ja', theme: 'dark' })
+    expect(JSON.parse(readFileSync(store.path, 'utf8'))).toEqual({ locale: 'ja', theme: 'dark' })
+  })
+
+  it('outside the app (CLI, harness) the desktop language comes from LC_ALL, LC_MESSAGES or LANG, the first set', async () => {
+    const cases: [NodeJS.ProcessEnv, string][] = [
+      [{ LANG: 'ja_JP.UTF-8' }, 'ja'],
+      [{ LC_MESSAGES: 'ja_JP' }, 'ja'],
+      [{ LC_ALL: 'C', LANG: 'ja_JP.UTF-8' }, 'en'],
+      [{ LANG: 'fr_FR.UTF-8' }, 'en'],
+      [{}, 'en'],
+    ]
+    for (const [env, want] of cases) {
+      const services = await createServices({ dataDir: tempDir(), version: '0.0.0', emit: () => undefined, harness: false, env: { HOME: tempDir(), ...env } })
+      expect([env, (await services.settings.get()).locale]).toEqual([env, want])
+    }
   })
 
   it('refuses an invalid value with invalid-input and keeps the file', async () => {

@@ -1,7 +1,7 @@
 import { rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/errors'
-import { defaultSettings, Settings } from '../../../shared/domain/settings'
+import { defaultSettings, Settings, type Locale } from '../../../shared/domain/settings'
 import type { SettingsStore } from '../types'
 import { writeFileAtomic } from '../storage/atomic-write'
 import { ioError } from '../storage/io-error'
@@ -14,33 +14,43 @@ export const SETTINGS_FILE = 'settings.json'
 /**
  * App preferences in `settings.json`. Missing keys take their defaults (files from older versions);
  * a damaged file is moved to `settings.json.bak` and the defaults apply: preferences are not worth
- * refusing to start over.
+ * refusing to start over. Until a language is chosen, the UI speaks the desktop's (`systemLocale`),
+ * and only what the user chose is written: the desktop's language is not saved as a choice.
  */
 export class JsonSettingsStore implements SettingsStore {
   readonly path: string
   private readonly mutex = new Mutex()
 
-  constructor(private readonly dataDir: string) {
+  constructor(
+    private readonly dataDir: string,
+    private readonly systemLocale: () => Locale = () => defaultSettings.locale,
+  ) {
     this.path = join(dataDir, SETTINGS_FILE)
   }
 
   get(): Promise<Settings> {
-    return this.mutex.run(() => this.load())
+    return this.mutex.run(async () => this.withDefaults(await this.load()))
   }
 
   set(patch: Partial<Settings>): Promise<Settings> {
     return this.mutex.run(async () => {
-      const next = Settings.safeParse({ ...(await this.load()), ...dropUndefined(patch) })
+      const chosen = { ...(await this.load()), ...dropUndefined(patch) }
+      const next = Settings.partial().safeParse(chosen)
       if (!next.success) throw new AppError('invalid-input', `Invalid settings: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
       await ensurePrivateDir(this.dataDir)
       await writeFileAtomic(this.path, JSON.stringify(next.data, null, 2) + '\n')
-      return next.data
+      return this.withDefaults(next.data)
     })
   }
 
-  private async load(): Promise<Settings> {
+  private withDefaults(chosen: Partial<Settings>): Settings {
+    return { ...defaultSettings, locale: this.systemLocale(), ...chosen }
+  }
+
+  /** What the user chose (the file's valid keys). */
+  private async load(): Promise<Partial<Settings>> {
     const text = await readTextIfExists(this.path)
-    if (text === undefined) return { ...defaultSettings }
+    if (text === undefined) return {}
     let stored: unknown
     try {
       stored = JSON.parse(text)
@@ -48,17 +58,17 @@ export class JsonSettingsStore implements SettingsStore {
       return this.setAside()
     }
     if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return this.setAside()
-    const parsed = Settings.safeParse({ ...defaultSettings, ...stored })
-    return parsed.success ? parsed.data : this.setAside()
+    const parsed = Settings.partial().safeParse(stored)
+    return parsed.success ? dropUndefined(parsed.data) : this.setAside()
   }
 
-  private async setAside(): Promise<Settings> {
+  private async setAside(): Promise<Partial<Settings>> {
     try {
       await rename(this.path, `${this.path}.bak`)
     } catch (e) {
       throw ioError('move the damaged settings file aside from', this.path, e)
     }
-    return { ...defaultSettings }
+    return {}
   }
 }
 

@@ -1,5 +1,7 @@
 import { createI18n } from 'vue-i18n'
-import type { Locale } from '../../../shared/domain/settings'
+import { guessLocale, type Locale } from '../../../shared/domain/settings'
+
+export { guessLocale }
 import en from './locales/en'
 import ja from './locales/ja'
 
@@ -30,10 +32,3 @@ export function setI18nLocale(locale: Locale): void {
 }
 
 /** The locale to show before settings arrive: the OS language if we speak it. */
-export function guessLocale(languages: readonly string[]): Locale {
-  for (const l of languages) {
-    const base = l.toLowerCase().split('-')[0]
-    if (base === 'ja' || base === 'en') return base
-  }
-  return 'en'
-}

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
 import type { CreateServicesOptions } from '../../../electron/services/create-services'
+import { guessLocale, type Locale } from '../../../shared/domain/settings'
 import { startHarness, type Harness } from '../harness/server'
 import { wrapPreload } from '../harness/preload-shim'
 
@@ -25,7 +26,9 @@ export const openApps = new Set<App>()
 
 /** The built renderer in Debian's Chromium, wired to the real preload and the real services. */
 export async function openApp(opts: { dataDir?: string; colorScheme?: 'light' | 'dark'; locale?: string; services?: Partial<CreateServicesOptions> } = {}): Promise<App> {
-  const harness = await startHarness({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.services ? { services: opts.services } : {}) })
+  // the desktop's language (what Electron's preferred system languages would say) is the browser's
+  const systemLocale = (): Locale => guessLocale([opts.locale ?? 'en-US'])
+  const harness = await startHarness({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), services: { systemLocale, ...opts.services } })
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
