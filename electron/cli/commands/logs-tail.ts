@@ -85,11 +85,6 @@ export function resolveSource(flags: SourceFlags, saved: LogSourceChoice | undef
   return { choice: 'auto', ...path }
 }
 
-/** --source and --path without a profile: the choice given, else auto. */
-export function sourceOf(o: { source?: string; path?: string }): { choice: LogSourceChoice; path?: string } {
-  return resolveSource(sourceFlags(o), undefined)
-}
-
 const pad = (n: number) => String(n).padStart(2, '0')
 function clock(t: number | null): string {
   if (t === null) return '--:--:--'

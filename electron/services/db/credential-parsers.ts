@@ -103,7 +103,7 @@ export function dovecotSqlConfigFiles(doveconfOutput: string): string[] {
 export function credentialsFromDovecotSqlConf(text: string, path = 'dovecot-sql.conf.ext'): ParseOutcome {
   const file = parseDovecotSqlFile(text, path)
   const driver = file.settings.driver?.value
-  if (driver === undefined && (!file.error || file.error.startsWith('sql: driver not set'))) return { ok: false, reason: 'no driver = mysql line' }
+  if (file.notSet === 'driver') return { ok: false, reason: 'no driver = mysql line' }
   if (driver !== undefined && driver !== 'mysql') return { ok: false, reason: `Dovecot's SQL driver is '${driver}', not mysql` }
   if (file.error) {
     const includes = file.includes.length ? ` (its ${file.includes.map((i) => `!include ${i}`).join(', ')} not read here)` : ''

@@ -14,6 +14,10 @@ export function useFormat() {
       const d = asDate(iso)
       return d ? new Intl.DateTimeFormat(tag(), { dateStyle: 'medium' }).format(d) : iso
     },
+    /** A moment's hour and minute, 24-hour (16:52). */
+    minute: (ms: number) => new Intl.DateTimeFormat(tag(), { hour: '2-digit', minute: '2-digit', hour12: false }).format(ms),
+    /** A moment's day and minute (28 Nov, 16:52). */
+    dayMinute: (ms: number) => new Intl.DateTimeFormat(tag(), { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }).format(ms),
     dateTime: (iso: string) => {
       const d = asDate(iso)
       return d ? new Intl.DateTimeFormat(tag(), { dateStyle: 'medium', timeStyle: 'medium' }).format(d) : iso

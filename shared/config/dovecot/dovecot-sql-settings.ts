@@ -33,6 +33,8 @@ export interface DovecotSqlFile {
   includes: string[]
   /** Dovecot's fatal error for this file, null when it would load. */
   error: string | null
+  /** The required setting the file lacks (then `error` says so as Dovecot does), null when both are set or reading stopped earlier. */
+  notSet: 'driver' | 'connect' | null
   /** Dovecot's warnings (an ambiguous '#'). */
   warnings: string[]
 }
@@ -65,7 +67,7 @@ function stripComment(line: string, warn: () => void): string {
 
 /** Reads a sql driver file's text as Dovecot 2.3's auth process does. `path` is used in messages. */
 export function parseDovecotSqlFile(text: string, path: string): DovecotSqlFile {
-  const out: DovecotSqlFile = { settings: {}, includes: [], error: null, warnings: [] }
+  const out: DovecotSqlFile = { settings: {}, includes: [], error: null, notSet: null, warnings: [] }
   const lines = text.replace(/^\uFEFF/, '').split('\n')
   let full: string | null = null
   let depth = 0
@@ -108,8 +110,8 @@ export function parseDovecotSqlFile(text: string, path: string): DovecotSqlFile 
       depth--
     }
   }
-  if (!out.settings.driver) return { ...out, error: `sql: driver not set in configuration file ${path}` }
-  if (!out.settings.connect) return { ...out, error: `sql: connect string not set in configuration file ${path}` }
+  if (!out.settings.driver) return { ...out, error: `sql: driver not set in configuration file ${path}`, notSet: 'driver' }
+  if (!out.settings.connect) return { ...out, error: `sql: connect string not set in configuration file ${path}`, notSet: 'connect' }
   return out
 }
 

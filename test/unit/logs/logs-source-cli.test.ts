@@ -5,11 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { resolveSource, sourceFlags, sourceOf } from '../../../electron/cli/commands/logs-tail'
+import { resolveSource, sourceFlags } from '../../../electron/cli/commands/logs-tail'
 import { runPostdesk } from '../support/run-postdesk'
 
 const home = mkdtempSync(join(tmpdir(), 'postdesk-logs-source-'))
 afterAll(() => rmSync(home, { recursive: true, force: true }))
+
+/** --source and --path without a saved source: the choice given, else auto. */
+const sourceOf = (o: { source?: string; path?: string }) => resolveSource(sourceFlags(o), undefined)
 
 describe('logs --source', () => {
   it('reads auto, journal and file (any case), with --path only for a file', () => {
