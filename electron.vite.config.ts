@@ -12,8 +12,6 @@ export default defineConfig({
           index: resolve(__dirname, 'electron/main/index.ts'),
           // worker_threads entry beside index.js: PasswordHashPool finds it as ./hash-worker.js
           'hash-worker': resolve(__dirname, 'electron/services/mail/passwords/hash-worker.ts'),
-          // and summariseLogFile finds ./log-summary-worker.js
-          'log-summary-worker': resolve(__dirname, 'electron/services/logs/log-summary-worker.ts'),
         },
       },
     },

@@ -71,23 +71,17 @@ if (existsSync('/usr/bin/lnav')) {
 }
 
 // ours, in a child so that its peak RSS is its own: bundled, under plain node
-// the summary's worker beside it, as electron-vite builds it beside the main bundle (found as ./log-summary-worker.js)
 const bundleDir = join(tmpdir(), `postdesk-logs-bench-${process.pid}`)
 const bundle = join(bundleDir, 'pipeline.mjs')
 await build({ entryPoints: [join(here, 'logs-bench-pipeline.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning' })
 writeFileSync(join(bundleDir, 'package.json'), '{"type":"module"}\n')
-await build({ entryPoints: [join(here, '../electron/services/logs/log-summary-worker.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: join(bundleDir, 'log-summary-worker.js'), logLevel: 'warning' })
 interface ChildReport { seconds: number; cpuSeconds: number; maxRssKiB: number }
 const child = timed(() => execFileSync(process.execPath, [bundle, file, 'analyse'], { maxBuffer: 1 << 24 }).toString())
 const ours = JSON.parse(child.value) as ChildReport & { result: { totals: PflogsummTotals; lines: number; openMessages: number; finishedMessages: number; evictedMessages: number; kinds: Record<string, number> } }
 console.log(`ours: ${ours.seconds.toFixed(2)} s in-process (${ours.cpuSeconds.toFixed(2)} s CPU), peak RSS ${(ours.maxRssKiB / 1024).toFixed(0)} MiB`)
 const summaryChild = timed(() => execFileSync(process.execPath, [bundle, file, 'summary'], { maxBuffer: 1 << 24 }).toString())
-const summary = JSON.parse(summaryChild.value) as ChildReport & { result: { totals: PflogsummTotals; parts: number } }
+const summary = JSON.parse(summaryChild.value) as ChildReport & { result: { totals: PflogsummTotals } }
 console.log(`summary: ${summary.seconds.toFixed(2)} s in-process (${summary.cpuSeconds.toFixed(2)} s CPU), peak RSS ${(summary.maxRssKiB / 1024).toFixed(0)} MiB`)
-
-const onePartChild = timed(() => execFileSync(process.execPath, [bundle, file, 'summary-one-part'], { maxBuffer: 1 << 24 }).toString())
-const onePart = JSON.parse(onePartChild.value) as ChildReport & { result: { totals: PflogsummTotals; parts: number } }
-console.log(`summary in one part: ${onePart.seconds.toFixed(2)} s in-process (${onePart.cpuSeconds.toFixed(2)} s CPU), peak RSS ${(onePart.maxRssKiB / 1024).toFixed(0)} MiB`)
 
 // the parser alone: what the app does to each line it follows or searches (the correlator runs in the
 // renderer for one message at a time, the counter only for summaries)
@@ -96,7 +90,7 @@ const parse = JSON.parse(parseChild.value) as ChildReport & { result: { lines: n
 console.log(`parse: ${parse.seconds.toFixed(2)} s in-process (${parse.cpuSeconds.toFixed(2)} s CPU), peak RSS ${(parse.maxRssKiB / 1024).toFixed(0)} MiB`)
 
 const exact = pflogsummTotals(file)
-const sameTotals = PFLOGSUMM_LABELS.every((k) => exact[k] === ours.result.totals[k] && exact[k] === summary.result.totals[k] && exact[k] === onePart.result.totals[k])
+const sameTotals = PFLOGSUMM_LABELS.every((k) => exact[k] === ours.result.totals[k] && exact[k] === summary.result.totals[k])
 const sameBlock = formatPflogsummTotals(ours.result.totals) === grandTotalsBlock(anchor.value) && formatPflogsummTotals(summary.result.totals) === grandTotalsBlock(anchor.value)
 
 const report = {
@@ -129,14 +123,6 @@ const report = {
     cpuRatioToPflogsumm: anchorCpuSeconds / summary.cpuSeconds,
     peakRssMiB: summary.maxRssKiB / 1024,
     processWallSeconds: summaryChild.seconds,
-    parts: summary.result.parts,
-  },
-  // the summary without the worker thread (the same file, the same run): what the split gains
-  summaryOnePart: {
-    seconds: onePart.seconds,
-    cpuSeconds: onePart.cpuSeconds,
-    ratioToPflogsumm: anchor.seconds / onePart.seconds,
-    peakRssMiB: onePart.maxRssKiB / 1024,
   },
   parse: {
     seconds: parse.seconds,
@@ -157,8 +143,8 @@ console.log(JSON.stringify({
   ratio: +report.ours.ratioToPflogsumm.toFixed(2), cpuRatio: +report.ours.cpuRatioToPflogsumm.toFixed(2),
   oursPerCpuSecond: Math.round(report.ours.linesPerCpuSecond), peakRssMiB: Math.round(report.ours.peakRssMiB),
   summary: Math.round(report.summary.linesPerSecond), summaryRatio: +report.summary.ratioToPflogsumm.toFixed(2), summaryCpuRatio: +report.summary.cpuRatioToPflogsumm.toFixed(2),
-  summaryPerCpuSecond: Math.round(report.summary.linesPerCpuSecond), summaryPeakRssMiB: Math.round(report.summary.peakRssMiB), summaryParts: report.summary.parts,
-  onePartRatio: +report.summaryOnePart.ratioToPflogsumm.toFixed(2), parse: Math.round(report.parse.linesPerSecond), parseRatio: +report.parse.ratioToPflogsumm.toFixed(2),
+  summaryPerCpuSecond: Math.round(report.summary.linesPerCpuSecond), summaryPeakRssMiB: Math.round(report.summary.peakRssMiB),
+  parse: Math.round(report.parse.linesPerSecond), parseRatio: +report.parse.ratioToPflogsumm.toFixed(2),
   totalsEqual: sameTotals && sameBlock,
 }))
 if (!sameTotals || !sameBlock) process.exitCode = 1

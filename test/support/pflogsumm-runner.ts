@@ -31,9 +31,9 @@ function exactPflogsumm(): string {
 }
 
 /** pflogsumm's whole report on a file (C locale: Perl's \w and \s on bytes). */
-export function pflogsummReport(file: string, exact = false): string {
+export function pflogsummReport(file: string, exact = false, args: string[] = []): string {
   requirePflogsumm()
-  return execFileSync('perl', [exact ? exactPflogsumm() : PFLOGSUMM, file], {
+  return execFileSync('perl', [exact ? exactPflogsumm() : PFLOGSUMM, ...args, file], {
     env: { ...process.env, LC_ALL: 'C' },
     maxBuffer: 256 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -49,8 +49,8 @@ export function grandTotalsBlock(report: string): string {
 }
 
 /** pflogsumm's totals on a file, as exact integers. */
-export function pflogsummTotals(file: string): PflogsummTotals {
-  const block = grandTotalsBlock(pflogsummReport(file, true))
+export function pflogsummTotals(file: string, args: string[] = []): PflogsummTotals {
+  const block = grandTotalsBlock(pflogsummReport(file, true, args))
   const totals = {} as PflogsummTotals
   for (const label of PFLOGSUMM_LABELS) {
     if (label === 'deferrals') continue

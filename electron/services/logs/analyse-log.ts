@@ -28,7 +28,7 @@ export interface AnalyseOptions {
 export class LogAnalyser {
   readonly parser: MailLogParser
   readonly correlator: MessageCorrelator
-  readonly counter = new PflogsummCounter({ decode: latin1Slice })
+  readonly counter = new PflogsummCounter()
   private readonly kinds = new Map<LineKind, number>()
   lines = 0
   truncatedLines = 0
