@@ -1,9 +1,13 @@
 // Mail log engine benchmark: a generated 1M-line realistic log; pflogsumm (the anchor) and lnav
-// (indexing, if installed) measured on the same file in the same run; our parse + correlate +
-// summarise ("ours"), the summary alone ("summary", what `postdesk logs summary` runs) and the parser
-// alone ("parse", what the app does to every followed line), each in a
-// child process running an esbuild bundle under plain node (so its peak RSS is its own, without the
+// (indexing, if installed) measured on the same file in the same run, then ours, each in a child
+// process running an esbuild bundle under plain node (so its peak RSS is its own, without the
 // TypeScript loader's). Writes bench/results/logs.json.
+//  - "summary": pflogsumm's job (parse each line, correlate by queue id, summarise), what `postdesk
+//    logs summary` runs: the WebAssembly counter. Run three times; the median is reported. The goal
+//    (>= 1M lines/s, >= 15x pflogsumm, faster than lnav, < 200 MB, the same totals) is checked on it.
+//  - "ours" (structured): every line parsed into all its fields (LogLine) and messages correlated into
+//    timelines, plus the summary: more than pflogsumm does; the live view does this per line as it arrives.
+//  - "parse": the structured parser alone.
 //
 //   npx tsx bench/logs-bench.ts [LINES]
 
@@ -79,9 +83,16 @@ interface ChildReport { seconds: number; cpuSeconds: number; maxRssKiB: number }
 const child = timed(() => execFileSync(process.execPath, [bundle, file, 'analyse'], { maxBuffer: 1 << 24 }).toString())
 const ours = JSON.parse(child.value) as ChildReport & { result: { totals: PflogsummTotals; lines: number; openMessages: number; finishedMessages: number; evictedMessages: number; kinds: Record<string, number> } }
 console.log(`ours: ${ours.seconds.toFixed(2)} s in-process (${ours.cpuSeconds.toFixed(2)} s CPU), peak RSS ${(ours.maxRssKiB / 1024).toFixed(0)} MiB`)
-const summaryChild = timed(() => execFileSync(process.execPath, [bundle, file, 'summary'], { maxBuffer: 1 << 24 }).toString())
-const summary = JSON.parse(summaryChild.value) as ChildReport & { result: { totals: PflogsummTotals } }
-console.log(`summary: ${summary.seconds.toFixed(2)} s in-process (${summary.cpuSeconds.toFixed(2)} s CPU), peak RSS ${(summary.maxRssKiB / 1024).toFixed(0)} MiB`)
+type SummaryReport = ChildReport & { result: { totals: PflogsummTotals } }
+const summaryRuns: { processSeconds: number; report: SummaryReport }[] = []
+for (let i = 0; i < 3; i++) {
+  const c = timed(() => execFileSync(process.execPath, [bundle, file, 'summary'], { maxBuffer: 1 << 24 }).toString())
+  const r = JSON.parse(c.value) as SummaryReport
+  summaryRuns.push({ processSeconds: c.seconds, report: r })
+  console.log(`summary: ${r.seconds.toFixed(2)} s in-process (${r.cpuSeconds.toFixed(2)} s CPU), peak RSS ${(r.maxRssKiB / 1024).toFixed(0)} MiB`)
+}
+// the median run (the machine is shared: one run can be slowed by a neighbour)
+const { processSeconds: summaryProcessSeconds, report: summary } = [...summaryRuns].sort((a, b) => a.report.seconds - b.report.seconds)[1]!
 
 // the parser alone: what the app does to each line it follows or searches (the correlator runs in the
 // renderer for one message at a time, the counter only for summaries)
@@ -122,7 +133,8 @@ const report = {
     ratioToPflogsumm: anchor.seconds / summary.seconds,
     cpuRatioToPflogsumm: anchorCpuSeconds / summary.cpuSeconds,
     peakRssMiB: summary.maxRssKiB / 1024,
-    processWallSeconds: summaryChild.seconds,
+    processWallSeconds: summaryProcessSeconds,
+    runsSeconds: summaryRuns.map((r) => r.report.seconds),
   },
   parse: {
     seconds: parse.seconds,
@@ -137,6 +149,14 @@ const report = {
   totals: { ours: ours.result.totals, summary: summary.result.totals, pflogsumm: exact, equal: sameTotals, grandTotalsTextEqual: sameBlock },
   goals: { linesPerSecond: 1_000_000, ratioToPflogsumm: 15, peakRssMiB: 200 },
 }
+const goalsMet = {
+  linesPerSecond: report.summary.linesPerSecond >= report.goals.linesPerSecond,
+  ratioToPflogsumm: report.summary.ratioToPflogsumm >= report.goals.ratioToPflogsumm,
+  fasterThanLnav: lnav === null ? null : report.summary.linesPerSecond > lnav.linesPerSecond,
+  peakRss: report.summary.peakRssMiB < report.goals.peakRssMiB,
+  sameTotals: sameTotals && sameBlock,
+}
+Object.assign(report, { goalsMet })
 writeFileSync(join(results, 'logs.json'), JSON.stringify(report, null, 2) + '\n')
 console.log(JSON.stringify({
   pflogsumm: Math.round(report.pflogsumm.linesPerSecond), lnav: lnav && Math.round(lnav.linesPerSecond), ours: Math.round(report.ours.linesPerSecond),
@@ -145,6 +165,6 @@ console.log(JSON.stringify({
   summary: Math.round(report.summary.linesPerSecond), summaryRatio: +report.summary.ratioToPflogsumm.toFixed(2), summaryCpuRatio: +report.summary.cpuRatioToPflogsumm.toFixed(2),
   summaryPerCpuSecond: Math.round(report.summary.linesPerCpuSecond), summaryPeakRssMiB: Math.round(report.summary.peakRssMiB),
   parse: Math.round(report.parse.linesPerSecond), parseRatio: +report.parse.ratioToPflogsumm.toFixed(2),
-  totalsEqual: sameTotals && sameBlock,
+  totalsEqual: sameTotals && sameBlock, goalsMet,
 }))
 if (!sameTotals || !sameBlock) process.exitCode = 1
