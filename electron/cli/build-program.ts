@@ -7,7 +7,7 @@ import { registerFacts } from './commands/facts'
 import { registerMail } from './commands/mail'
 import { registerLint } from './commands/lint'
 import { registerLogsSummary } from './commands/logs-summary'
-import { registerLogsTail, remoteLogBytes } from './commands/logs-tail'
+import { registerLogsTail, remoteSummary } from './commands/logs-tail'
 import { registerServerAdd } from './commands/server-add'
 import { registerServerForgetKey } from './commands/server-forget-key'
 import { registerServerImportSshConfig } from './commands/server-import-ssh-config'
@@ -39,7 +39,7 @@ export function buildProgram(ctx: CliContext, version: string): Command {
   registerLint(program, { out: (s) => ctx.io.out(s), err: (s) => ctx.io.err(s), cwd: () => process.cwd(), setExitCode: ctx.setExitCode })
   registerAllowlist(program, ctx)
   registerBlock(program, ctx)
-  registerLogsSummary(program, { out: (s) => ctx.io.out(s), stdin: process.stdin, remote: (name, from) => remoteLogBytes(ctx, name, from) })
+  registerLogsSummary(program, { out: (s) => ctx.io.out(s), stdin: process.stdin, remote: (name, from, opts) => remoteSummary(ctx, name, from, opts) })
   registerLogsTail(program, ctx)
   registerDbCheck(program, ctx)
   registerMail(program, ctx)

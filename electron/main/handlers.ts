@@ -126,6 +126,8 @@ export function createHandlers(s: Services, openExternal: (url: string) => Promi
         ...(i.until !== undefined ? { until: i.until } : {}),
       }),
     'logs.cancelSearch': (i) => ({ cancelled: s.logs.cancelSearch(i.searchId) }),
+    'logs.summary': (i) => s.logs.summaryForRenderer(i.id, i.summaryId, { choice: i.source, ...(i.path ? { path: i.path } : {}) }),
+    'logs.cancelSummary': (i) => ({ cancelled: s.logs.cancelSummary(i.summaryId) }),
     'logs.inject': (i) => ({ injected: s.logs.inject(i.followId, i.count, i.lines) }),
   }
 }

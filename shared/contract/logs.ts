@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { LOG_SOURCE_CHOICES, LogSourceChoice } from '../domain/log-source'
 import { ServerId } from '../domain/server'
+import { PFLOGSUMM_LABELS } from '../logs/pflogsumm-totals'
 import type { StreamLine, WireBatch } from '../logs/wire-line'
 import type { ContractSection, EventSection } from './define'
 
@@ -19,6 +20,9 @@ export const LogSourceInfo = z.union([
 export type LogSourceInfo = z.infer<typeof LogSourceInfo>
 
 const LogPath = z.string().regex(/^\/[^\0\n]{1,4095}$/)
+
+/** pflogsumm's Grand Totals, keyed by its own labels */
+export const PflogsummTotalsSchema = z.record(z.enum(PFLOGSUMM_LABELS), z.number())
 
 export const FollowState = z.enum(['starting', 'following', 'resuming', 'stopped', 'failed'])
 export type FollowState = z.infer<typeof FollowState>
@@ -49,6 +53,25 @@ export const logsChannels = {
     output: z.object({ matched: z.number(), files: z.array(z.string()), cancelled: z.boolean(), limited: z.boolean() }),
   },
   'logs.cancelSearch': { input: z.object({ searchId: StreamId }), output: z.object({ cancelled: z.boolean() }) },
+  /**
+   * pflogsumm's Grand Totals of the server's current log (`source` as for logs.follow), read over SSH and
+   * counted as it arrives (nothing is copied to disk); progress as `logs.summaryProgress` events.
+   */
+  'logs.summary': {
+    input: z.object({ id: ServerId, summaryId: StreamId, source: LogSourceChoice.default('auto'), path: LogPath.optional() }),
+    output: z.object({
+      totals: PflogsummTotalsSchema,
+      /** lines read (those over the length limit included), lines pflogsumm takes as postfix lines, lines over the limit */
+      lines: z.number(),
+      postfixLines: z.number(),
+      truncatedLines: z.number(),
+      bytes: z.number(),
+      seconds: z.number(),
+      source: LogSourceInfo,
+      cancelled: z.boolean(),
+    }),
+  },
+  'logs.cancelSummary': { input: z.object({ summaryId: StreamId }), output: z.object({ cancelled: z.boolean() }) },
   /** Test harness only: `count` generated lines through a follow's real pipeline (refused in the app). */
   'logs.inject': {
     input: z.object({ followId: StreamId, count: z.number().int().min(1).max(2000000), lines: z.array(z.string().max(65536)).max(10000).optional() }),
@@ -71,5 +94,9 @@ export const logsEvents = {
   },
   'logs.searchLines': {
     payload: z.object({ searchId: z.string(), lines: StreamLines, filesDone: z.number(), filesTotal: z.number(), file: z.string().optional() }),
+  },
+  /** a logs.summary's progress: bytes read, the log's size when known (a file), lines counted */
+  'logs.summaryProgress': {
+    payload: z.object({ summaryId: z.string(), bytes: z.number(), totalBytes: z.number().nullable(), lines: z.number() }),
   },
 } satisfies EventSection

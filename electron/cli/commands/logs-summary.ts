@@ -9,8 +9,8 @@ import { sourceFlags, type SourceFlags } from './logs-tail'
 export interface LogsSummaryIo {
   out: (text: string) => void
   stdin: AsyncIterable<Uint8Array | string>
-  /** The bytes of a server's current mail log, read over SSH (for --server NAME), from the source given with --source/--path, else the profile's. */
-  remote?: (server: string, from: SourceFlags) => AsyncIterable<Uint8Array>
+  /** The totals of a server's current mail log, read over SSH (for --server NAME), from the source given with --source/--path, else the profile's. */
+  remote?: (server: string, from: SourceFlags, opts: { syslogName?: string }) => Promise<LogSummary>
 }
 
 const processIo: LogsSummaryIo = {
@@ -44,7 +44,7 @@ export function registerLogsSummary(program: Command, io: LogsSummaryIo = proces
       try {
         if (o.server !== undefined) {
           if (!io.remote) throw new Error('reading a server log is not available here')
-          s = await summariseLogStream(io.remote(o.server, from), opts)
+          s = await io.remote(o.server, from, opts)
         } else s = file === '-' ? await summariseLogStream(io.stdin, opts) : await summariseLogFile(file as string, opts)
       } catch (e) {
         // a failed read is not bad input: exit 1, and --json gets the error's own code (e.g. no journal: unsupported)

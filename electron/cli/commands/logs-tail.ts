@@ -8,6 +8,7 @@ import { compileFilter, LINE_STATUSES, serviceOf, statusOf, type LineFilter, typ
 import type { Severity } from '../../../shared/logs/types'
 import { CliFailure, type CliContext } from '../cli-context'
 import { formatCliError } from '../format-error'
+import type { LogSummary } from '../../services/logs/summarise-log'
 
 interface FilterOptions {
   service?: string[]
@@ -212,49 +213,17 @@ export function registerLogsTail(program: Command, ctx: CliContext): void {
 }
 
 /**
- * The bytes of the server's current mail log (the detected file, or the journal as syslog lines) as
- * they stream in, from the source the flags give, else the one saved in the profile.
+ * pflogsumm's Grand Totals of the server's current mail log (the detected file, or the journal as syslog
+ * lines), counted as it streams in, from the source the flags give, else the one saved in the profile.
  */
-export async function* remoteLogBytes(ctx: CliContext, name: string, flags: SourceFlags = {}): AsyncGenerator<Buffer> {
+export async function remoteSummary(ctx: CliContext, name: string, flags: SourceFlags = {}, opts: { syslogName?: string } = {}): Promise<LogSummary> {
   const profile = await connected(ctx, name)
-  const id = profile.id
   const from = resolveSource(flags, profile.logSource)
   const s = await ctx.services()
-  const queue: Buffer[] = []
-  let wake: () => void = () => undefined
-  let ended = false
-  let failure: unknown
-  const { exec, source: src } = await s.logs.readCurrent(id, {
-    onStdout: (d) => {
-      queue.push(d)
-      wake()
-    },
-  }, from.choice, from.path)
-  exec.done.then(
-    (e) => {
-      if (e.code !== 0) failure = new AppError('remote-failed', `Reading ${src.kind === 'file' ? src.path : 'the journal'} failed on the server (exit ${e.code}).`)
-      ended = true
-      wake()
-    },
-    (e: unknown) => {
-      failure = e
-      ended = true
-      wake()
-    },
-  )
   try {
-    for (;;) {
-      const b = queue.shift()
-      if (b) {
-        yield b
-        continue
-      }
-      if (ended) break
-      await new Promise<void>((r) => (wake = r))
-    }
-    if (failure) throw failure
+    const r = await s.logs.summary(profile.id, { choice: from.choice, ...(from.path ? { path: from.path } : {}), ...opts })
+    return { totals: r.totals, lines: r.lines, postfixLines: r.postfixLines, truncatedLines: r.truncatedLines }
   } finally {
-    await exec.stop()
     await s.connections.closeAll()
   }
 }

@@ -11,6 +11,7 @@ import { toWireBatch } from '../../../shared/logs/wire-line'
 import { LogFollower, sourceInfo, type FollowTransport } from './log-follower'
 import { logProbeArgv, parseLogProbe, resolveLogSource, type LogSource } from './log-source'
 import { filesForRange, journalSearchArgv, parseSearchList, searchArgv, searchListArgv } from './log-search'
+import { summariseServerLog, type ServerLogSummary, type ServerSummaryRequest } from './server-summary'
 import { syntheticLines } from './synthetic-lines'
 
 /**
@@ -61,6 +62,7 @@ export interface SearchRequest {
 export class LogsService {
   private readonly follows = new Map<string, FollowHandle>()
   private readonly searches = new Map<string, AbortController>()
+  private readonly summaries = new Map<string, AbortController>()
   private nextId = 1
 
   /** The follower's transport: its stream runs as root the profile's way. */
@@ -143,12 +145,31 @@ export class LogsService {
     await Promise.all([...this.follows.keys()].map((id) => this.stop(id)))
   }
 
-  /** Streams the whole current log (the file, or the journal as syslog lines), e.g. for `logs summary --server`. */
-  async readCurrent(idOrName: string, handlers: StreamHandlers, choice: LogSourceChoice = 'auto', path?: string): Promise<{ exec: StreamingExec; source: LogSource }> {
+  /** pflogsumm's Grand Totals of the server's current log (see server-summary.ts). */
+  async summary(idOrName: string, r: ServerSummaryRequest & { choice?: LogSourceChoice; path?: string } = {}): Promise<ServerLogSummary> {
     const serverId = await this.o.resolveId(idOrName)
-    const source = await this.detectSource(serverId, path, choice)
-    const argv = source.kind === 'file' ? ['cat', '--', source.path] : ['journalctl', '--no-pager', '-o', 'short', ...source.units.flatMap((u) => ['-u', u])]
-    return { exec: await this.o.transport.execStreamAsRoot(serverId, argv, handlers), source }
+    const source = await this.detectSource(serverId, r.path, r.choice ?? 'auto')
+    return summariseServerLog(this.o.transport, serverId, source, r)
+  }
+
+  /** summary() for the IPC channel: progress as `logs.summaryProgress` events, cancellable by summaryId. */
+  async summaryForRenderer(idOrName: string, summaryId: string, r: { choice?: LogSourceChoice; path?: string }): Promise<Omit<ServerLogSummary, 'source'> & { source: LogSourceInfo }> {
+    this.summaries.get(summaryId)?.abort()
+    const ac = new AbortController()
+    this.summaries.set(summaryId, ac)
+    try {
+      const s = await this.summary(idOrName, { ...r, signal: ac.signal, onProgress: (p) => this.o.emit('logs.summaryProgress', { summaryId, ...p }) })
+      return { ...s, source: sourceInfo(s.source) }
+    } finally {
+      if (this.summaries.get(summaryId) === ac) this.summaries.delete(summaryId)
+    }
+  }
+
+  cancelSummary(summaryId: string): boolean {
+    const ac = this.summaries.get(summaryId)
+    if (!ac) return false
+    ac.abort()
+    return true
   }
 
   /** Test harness only: generated lines (or the given ones) through a follow's pipeline. */
