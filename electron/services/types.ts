@@ -5,7 +5,7 @@ import type { CompareResult, PushResult, Snapshot, WorkspaceCatalogues, Workspac
 import type { JournalEntry } from '../../shared/domain/journal'
 import type { ServerFacts } from '../../shared/domain/facts'
 import type { ConnectionEvent, ConnectionStatus, NewServer, ServerProfile } from '../../shared/domain/server'
-import type { Settings } from '../../shared/domain/settings'
+import type { SettingsPatch, SettingsState } from '../../shared/domain/settings'
 import type { LogsService } from './logs/logs-service'
 import type { DbService } from './db/db-service'
 import type { MailService } from './mail/mail-service'
@@ -81,8 +81,8 @@ export interface ActivityJournal {
 }
 
 export interface SettingsStore {
-  get(): Promise<Settings>
-  set(patch: Partial<Settings>): Promise<Settings>
+  get(): Promise<SettingsState>
+  set(patch: SettingsPatch): Promise<SettingsState>
 }
 
 /** The configs workspace (issue 5): pulled files, offline edits, three-way compare, safe push. */

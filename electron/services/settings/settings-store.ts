@@ -1,7 +1,7 @@
 import { rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/errors'
-import { defaultSettings, Settings, type Locale } from '../../../shared/domain/settings'
+import { defaultSettings, Settings, type Locale, type SettingsPatch, type SettingsState } from '../../../shared/domain/settings'
 import type { SettingsStore } from '../types'
 import { writeFileAtomic } from '../storage/atomic-write'
 import { ioError } from '../storage/io-error'
@@ -15,7 +15,8 @@ export const SETTINGS_FILE = 'settings.json'
  * App preferences in `settings.json`. Missing keys take their defaults (files from older versions);
  * a damaged file is moved to `settings.json.bak` and the defaults apply: preferences are not worth
  * refusing to start over. Until a language is chosen, the UI speaks the desktop's (`systemLocale`),
- * and only what the user chose is written: the desktop's language is not saved as a choice.
+ * and only what the user chose is written: the desktop's language is not saved as a choice. Choosing
+ * `locale: 'system'` removes the saved language, so the desktop's applies again.
  */
 export class JsonSettingsStore implements SettingsStore {
   readonly path: string
@@ -28,13 +29,15 @@ export class JsonSettingsStore implements SettingsStore {
     this.path = join(dataDir, SETTINGS_FILE)
   }
 
-  get(): Promise<Settings> {
+  get(): Promise<SettingsState> {
     return this.mutex.run(async () => this.withDefaults(await this.load()))
   }
 
-  set(patch: Partial<Settings>): Promise<Settings> {
+  set(patch: SettingsPatch): Promise<SettingsState> {
     return this.mutex.run(async () => {
-      const chosen = { ...(await this.load()), ...dropUndefined(patch) }
+      const chosen: Record<string, unknown> = { ...(await this.load()), ...dropUndefined(patch) }
+      // System: no language chosen any more, the desktop's applies (now and on later starts)
+      if (chosen['locale'] === 'system') delete chosen['locale']
       const next = Settings.partial().safeParse(chosen)
       if (!next.success) throw new AppError('invalid-input', `Invalid settings: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
       await ensurePrivateDir(this.dataDir)
@@ -43,8 +46,9 @@ export class JsonSettingsStore implements SettingsStore {
     })
   }
 
-  private withDefaults(chosen: Partial<Settings>): Settings {
-    return { ...defaultSettings, locale: this.systemLocale(), ...chosen }
+  private withDefaults(chosen: Partial<Settings>): SettingsState {
+    const systemLocale = this.systemLocale()
+    return { ...defaultSettings, locale: systemLocale, ...chosen, systemLocale, localeChosen: chosen.locale !== undefined }
   }
 
   /** What the user chose (the file's valid keys). */

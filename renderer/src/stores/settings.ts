@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import type { Locale, Settings, ThemeMode } from '../../../shared/domain/settings'
+import type { Locale, SettingsPatch, SettingsState, ThemeMode } from '../../../shared/domain/settings'
 import { call } from '../api/call'
 import { guessLocale, setI18nLocale } from '../i18n'
 import { useToastsStore } from './toasts'
@@ -16,6 +16,9 @@ const darkQuery = () => window.matchMedia('(prefers-color-scheme: dark)')
 
 export const useSettingsStore = defineStore('settings', () => {
   const locale = ref<Locale>(guessLocale(navigator.languages ?? [navigator.language]))
+  /** The desktop's language (until settings arrive: the browser's guess) and whether the user chose one instead. */
+  const systemLocale = ref<Locale>(locale.value)
+  const localeChosen = ref(false)
   const theme = ref<ThemeMode>('system')
   const info = ref<AppInfo | null>(null)
   const loaded = ref(false)
@@ -34,9 +37,11 @@ export const useSettingsStore = defineStore('settings', () => {
   )
   watch(locale, (l) => setI18nLocale(l), { immediate: true })
 
-  function apply(s: Settings): void {
+  function apply(s: SettingsState): void {
     locale.value = s.locale
     theme.value = s.theme
+    systemLocale.value = s.systemLocale
+    localeChosen.value = s.localeChosen
   }
 
   async function load(): Promise<void> {
@@ -48,9 +53,9 @@ export const useSettingsStore = defineStore('settings', () => {
     if (failed && failed.status === 'rejected') useToastsStore().error(failed.reason)
   }
 
-  async function save(patch: Partial<Settings>): Promise<void> {
-    const before: Settings = { locale: locale.value, theme: theme.value }
-    apply({ ...before, ...patch })
+  async function save(patch: SettingsPatch): Promise<void> {
+    const before: SettingsState = { locale: locale.value, theme: theme.value, systemLocale: systemLocale.value, localeChosen: localeChosen.value }
+    apply(patched(before, patch))
     try {
       apply(await call(window.api.app.setSettings(patch)))
     } catch (e) {
@@ -59,10 +64,19 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
-  const setLocale = (l: Locale) => save({ locale: l })
+  /** 'system': follow the desktop's language again (the saved choice is removed). */
+  const setLocale = (l: Locale | 'system') => save({ locale: l })
   const setTheme = (t: ThemeMode) => save({ theme: t })
   const toggleTheme = () => setTheme(resolvedTheme.value === 'dark' ? 'light' : 'dark')
   const toggleLocale = () => setLocale(locale.value === 'ja' ? 'en' : 'ja')
 
-  return { locale, theme, info, loaded, resolvedTheme, load, save, setLocale, setTheme, toggleTheme, toggleLocale }
+  return { locale, systemLocale, localeChosen, theme, info, loaded, resolvedTheme, load, save, setLocale, setTheme, toggleTheme, toggleLocale }
 })
+
+/** The settings once the patch applies, shown before the main process answers. */
+function patched(s: SettingsState, p: SettingsPatch): SettingsState {
+  const next = { ...s, ...(p.theme ? { theme: p.theme } : {}) }
+  if (p.locale === 'system') return { ...next, locale: s.systemLocale, localeChosen: false }
+  if (p.locale) return { ...next, locale: p.locale, localeChosen: true }
+  return next
+}

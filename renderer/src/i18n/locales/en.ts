@@ -778,7 +778,8 @@ export default {
     title: 'Settings',
     appearance: 'Appearance',
     language: 'Language',
-    languageHint: 'The language of the Postdesk interface.',
+    languageHint: 'The language of the Postdesk interface. System follows the language of your operating system.',
+    systemLanguage: 'System ({language})',
     theme: 'Theme',
     themeHint: 'System follows the light or dark setting of your operating system.',
     themes: {

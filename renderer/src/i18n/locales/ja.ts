@@ -777,7 +777,8 @@ export default {
     title: '設定',
     appearance: '表示',
     language: '言語',
-    languageHint: 'Postdesk の表示言語です。',
+    languageHint: 'Postdesk の表示言語です。「システム」は OS の言語設定に従います。',
+    systemLanguage: 'システム（{language}）',
     theme: 'テーマ',
     themeHint: '「システム」は OS のライト/ダーク設定に従います。',
     themes: {
