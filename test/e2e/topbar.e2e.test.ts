@@ -3,6 +3,7 @@
 // ellipsis, but only when the bar has no free room left, and its title tooltip carries the full name.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openApp, type App } from './support/app'
+import { loadConnection } from '../integration/support/vps'
 import { addTestServer } from './support/test-server'
 
 const NAME = 'mail.very-long-hostname.example.org'
@@ -82,5 +83,13 @@ describe('top bar with a long server name', () => {
     expect(seen.at(-1)?.clipped).toBe(true) // 760 px is too narrow for the whole name: the case above is met
     await app.page.setViewportSize({ width: 1280, height: 800 })
     expect(app.consoleErrors.filter((e) => !e.includes('ws://__ipc/'))).toEqual([])
+  })
+
+  it("the sidebar's entry, cut in its narrow column, has the whole name and host in its tooltip", async () => {
+    await app.page.setViewportSize({ width: 1280, height: 800 })
+    const entry = app.page.getByTestId(`server-item-${id}`)
+    const name = entry.locator('.server-name')
+    expect(await name.evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true) // cut: the tooltip is needed
+    expect(await entry.locator('[title]').getAttribute('title')).toBe(`${NAME}\n${loadConnection().host}`)
   })
 })
