@@ -1,6 +1,7 @@
 // logs.summary against the test mail server: the totals of a log read over SSH equal pflogsumm's of
 // the same file, with progress up to its size; the IPC path reports progress events; a cancel stops the
-// reader on the server and says the totals are partial; a log that cannot be read fails with the reason.
+// reader on the server and says the totals are partial (and a search, through the same runner, likewise);
+// a log that cannot be read fails with the reason.
 import { execFileSync } from 'node:child_process'
 import { appendFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -77,6 +78,21 @@ describe('summary of a log on the server', () => {
     await until('the reader to stop on the server', () => !running(`cat -- ${file}`), 10_000)
     // and the id is free again
     expect(v.services.logs.cancelSummary('sum-cancel')).toBe(false)
+  }, 120_000)
+
+  it('a search of the same log is cancelled the same way (the runner both share)', async () => {
+    const file = `${dir}/big.log`
+    const before = v.events.length
+    const pending = v.services.logs.searchForRenderer(v.profile.id, 'search-cancel', { text: 'postfix', maxLines: 1_000_000, choice: 'file', path: file })
+    await until('a first batch of matches', () => v.events.slice(before).some((e) => e.name === 'logs.searchLines' && (e.payload as { searchId: string }).searchId === 'search-cancel'), 30_000)
+    expect(v.services.logs.cancelSearch('search-cancel')).toBe(true)
+    const r = await pending
+    expect(r.cancelled).toBe(true)
+    expect(r.limited).toBe(false)
+    expect(r.matched).toBeGreaterThan(0)
+    expect(r.matched).toBeLessThan(1_000_000)
+    await until('the search to stop on the server', () => !running(file), 10_000)
+    expect(v.services.logs.cancelSearch('search-cancel')).toBe(false)
   }, 120_000)
 
   it('a log the server cannot read fails with the reason', async () => {

@@ -154,22 +154,14 @@ export class LogsService {
 
   /** summary() for the IPC channel: progress as `logs.summaryProgress` events, cancellable by summaryId. */
   async summaryForRenderer(idOrName: string, summaryId: string, r: { choice?: LogSourceChoice; path?: string }): Promise<Omit<ServerLogSummary, 'source'> & { source: LogSourceInfo }> {
-    this.summaries.get(summaryId)?.abort()
-    const ac = new AbortController()
-    this.summaries.set(summaryId, ac)
-    try {
-      const s = await this.summary(idOrName, { ...r, signal: ac.signal, onProgress: (p) => this.o.emit('logs.summaryProgress', { summaryId, ...p }) })
+    return cancellable(this.summaries, summaryId, async (signal) => {
+      const s = await this.summary(idOrName, { ...r, signal, onProgress: (p) => this.o.emit('logs.summaryProgress', { summaryId, ...p }) })
       return { ...s, source: sourceInfo(s.source) }
-    } finally {
-      if (this.summaries.get(summaryId) === ac) this.summaries.delete(summaryId)
-    }
+    })
   }
 
   cancelSummary(summaryId: string): boolean {
-    const ac = this.summaries.get(summaryId)
-    if (!ac) return false
-    ac.abort()
-    return true
+    return cancel(this.summaries, summaryId)
   }
 
   /** Test harness only: generated lines (or the given ones) through a follow's pipeline. */
@@ -255,24 +247,31 @@ export class LogsService {
 
   /** search() for the IPC channel: lines as `logs.searchLines` events, cancellable by searchId. */
   async searchForRenderer(idOrName: string, searchId: string, r: Omit<SearchRequest, 'signal' | 'onLines'>): Promise<{ matched: number; files: string[]; cancelled: boolean; limited: boolean }> {
-    this.searches.get(searchId)?.abort()
-    const ac = new AbortController()
-    this.searches.set(searchId, ac)
-    try {
-      return await this.search(idOrName, {
-        ...r,
-        signal: ac.signal,
-        onLines: (lines, p) => this.o.emit('logs.searchLines', { searchId, lines: toWireBatch(lines), ...p }),
-      })
-    } finally {
-      if (this.searches.get(searchId) === ac) this.searches.delete(searchId)
-    }
+    return cancellable(this.searches, searchId, (signal) =>
+      this.search(idOrName, { ...r, signal, onLines: (lines, p) => this.o.emit('logs.searchLines', { searchId, lines: toWireBatch(lines), ...p }) }),
+    )
   }
 
   cancelSearch(searchId: string): boolean {
-    const ac = this.searches.get(searchId)
-    if (!ac) return false
-    ac.abort()
-    return true
+    return cancel(this.searches, searchId)
   }
+}
+
+/** Runs work cancellable by its id (one at a time per id: a new run with the same id cancels the old one). */
+async function cancellable<T>(running: Map<string, AbortController>, id: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  running.get(id)?.abort()
+  const ac = new AbortController()
+  running.set(id, ac)
+  try {
+    return await work(ac.signal)
+  } finally {
+    if (running.get(id) === ac) running.delete(id)
+  }
+}
+
+/** Cancels the work running under id; false when none is. */
+function cancel(running: Map<string, AbortController>, id: string): boolean {
+  const ac = running.get(id)
+  ac?.abort()
+  return ac !== undefined
 }
