@@ -6,8 +6,8 @@
 // single lines (addBytes, addLine) or journald records (addJournal). Each counter is its own
 // instance of the module, with its own memory.
 
+import { compileBase64Wasm, wasmApi, type CompiledWasm } from '../wasm-module'
 import { WASM_BASE64 } from './pflogsumm-wasm/pflogsumm-wasm.generated'
-
 import { PFLOGSUMM_LABELS, type PflogsummTotals } from './pflogsumm-totals'
 
 export { formatPflogsummTotals, PFLOGSUMM_LABELS, pflogsummUnits, type PflogsummLabel, type PflogsummTotals } from './pflogsumm-totals'
@@ -15,22 +15,16 @@ export { formatPflogsummTotals, PFLOGSUMM_LABELS, pflogsummUnits, type Pflogsumm
 export interface PflogsummOptions {
   /** pflogsumm's --syslog-name (taken literally): tags `NAME/daemon` count besides `postfix/daemon`. */
   syslogName?: string
-  /** push(): longer lines are not counted (they are counted in truncatedLines); default 64 MiB */
+  /**
+   * push(): longer lines are not counted (they are counted in truncatedLines). Default 64 MiB:
+   * pflogsumm would read them, but no real log line comes close.
+   */
   maxLineBytes?: number
-}
-
-/** The part of the WebAssembly API used here (Node's type definitions leave the global undeclared). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer
-}
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: Record<string, Record<string, (...args: number[]) => number>>) => { exports: unknown }
 }
 
 /** the module's exports (pflogsumm.c's EXPORT()s) */
 interface CounterExports {
-  memory: WasmMemory
+  memory: { readonly buffer: ArrayBuffer }
   input(n: number, keep: number): number
   syslogName(n: number): void
   feed(n: number, last: number): number
@@ -39,16 +33,8 @@ interface CounterExports {
   totals(): number
 }
 
-let compiled: object | null = null
-function wasmModule(): object {
-  if (compiled === null) {
-    const text = atob(WASM_BASE64)
-    const bytes = new Uint8Array(text.length)
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
-    compiled = new WebAssembly.Module(bytes)
-  }
-  return compiled
-}
+let compiled: CompiledWasm | null = null
+const wasmModule = (): CompiledWasm => (compiled ??= compileBase64Wasm(WASM_BASE64))
 
 const utf8 = new TextEncoder()
 const DEFAULT_MAX_LINE = 64 << 20
@@ -65,13 +51,14 @@ export class PflogsummCounter {
   private readonly max: number
   /** dropping the rest of a line longer than max */
   private dropping = false
-  /** lines longer than maxLineBytes (not counted) and the bytes dropped past that length */
+  /** journal records counted (the module counts the lines it splits or is given) */
+  private lines0 = 0
+  /** lines longer than maxLineBytes (not counted) */
   truncatedLines = 0
-  droppedBytes = 0
 
   constructor(opts: PflogsummOptions = {}) {
-    let memory: WasmMemory | null = null
-    const instance = new WebAssembly.Instance(wasmModule(), {
+    let memory: CounterExports['memory'] | null = null
+    const instance = new wasmApi.Instance(wasmModule(), {
       env: {
         // Perl's value of a run of more than 15 digits (a size): JavaScript's, of the same text
         number: (p: number, n: number): number => {
@@ -96,7 +83,7 @@ export class PflogsummCounter {
 
   /** the module's memory (a new view after it grew) */
   private mem(): Uint8Array {
-    if (this.view.byteLength === 0 || this.view.buffer !== this.x.memory.buffer) this.view = new Uint8Array(this.x.memory.buffer)
+    if (this.view.buffer !== this.x.memory.buffer) this.view = new Uint8Array(this.x.memory.buffer)
     return this.view
   }
 
@@ -114,13 +101,8 @@ export class PflogsummCounter {
   push(chunk: Uint8Array, from = 0, to = chunk.length): void {
     while (from < to) {
       if (this.dropping) {
-        const i = chunk.indexOf(10, from)
-        const nl = i < 0 || i >= to ? to : i
-        if (nl >= to) {
-          this.droppedBytes += to - from
-          return
-        }
-        this.droppedBytes += nl - from
+        const nl = chunk.indexOf(10, from)
+        if (nl < 0 || nl >= to) return
         this.dropping = false
         from = nl + 1
         continue
@@ -134,7 +116,6 @@ export class PflogsummCounter {
       if (this.have > this.max) {
         // a line longer than max: not counted; the rest of it up to its LF is dropped
         this.truncatedLines++
-        this.droppedBytes += this.have - this.max
         this.have = 0
         this.dropping = true
       }
@@ -155,6 +136,9 @@ export class PflogsummCounter {
       this.have -= used
     }
   }
+
+  // addBytes, addLine and addTagged use the input buffer from its start: a counter takes either
+  // chunks (push) or single lines, not both.
 
   /** One log line, bytes [start, end) of b (without its newline), as pflogsumm reads it. */
   addBytes(b: Uint8Array, start: number, end: number): void {
@@ -192,9 +176,6 @@ export class PflogsummCounter {
     }
     return s.length
   }
-
-  /** journal records counted (the module counts the lines it splits or is given) */
-  private lines0 = 0
 
   private raw(): Float64Array {
     return new Float64Array(this.x.memory.buffer, this.x.totals(), 18)

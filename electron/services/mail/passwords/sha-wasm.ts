@@ -1,16 +1,8 @@
 // SHA-256 / SHA-512 and the SHA-crypt round loop in WebAssembly (wasm/sha256.wat, wasm/sha512.wat):
 // the 5,000 rounds of a SHA*-CRYPT hash run without leaving WebAssembly.
+import { compileBase64Wasm, wasmApi, type CompiledWasm } from '../../../../shared/wasm-module'
 import { sha256WasmBase64 } from './wasm/sha256-wasm-binary'
 import { sha512WasmBase64 } from './wasm/sha512-wasm-binary'
-
-// The node tsconfig has no DOM lib, where the WebAssembly JS API types live: declare what we use.
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => CompiledWasm
-  Instance: new (module: CompiledWasm, imports?: object) => { exports: unknown }
-}
-/** A compiled module (structured-cloneable: it can be posted to worker threads). */
-export type CompiledWasm = { readonly __compiledWasm?: never }
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
 
 interface ShaExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }
@@ -27,7 +19,7 @@ const compiled = new Map<ShaWasmBits, CompiledWasm>()
 export function shaWasmModule(bits: ShaWasmBits): CompiledWasm {
   let m = compiled.get(bits)
   if (!m) {
-    m = new wasmApi.Module(Buffer.from(bits === 512 ? sha512WasmBase64 : sha256WasmBase64, 'base64'))
+    m = compileBase64Wasm(bits === 512 ? sha512WasmBase64 : sha256WasmBase64)
     compiled.set(bits, m)
   }
   return m
