@@ -3,13 +3,12 @@
 // large the log; progress is reported as it goes, and a cancel stops the reader on the server.
 
 import { AppError } from '../../../shared/errors'
-import { PflogsummCounter, type PflogsummTotals } from '../../../shared/logs/pflogsumm-counter'
+import { PflogsummCounter } from '../../../shared/logs/pflogsumm-counter'
 import type { StreamingExec } from '../ssh/stream-command'
 import type { LogSource } from './log-source'
 import type { LogsTransport } from './logs-service'
+import { summaryOf, type LogSummary } from './summarise-log'
 
-/** Lines longer than this are not counted (as in summariseLogFile). */
-const MAX_LINE_BYTES = 64 << 20
 /** progress at most this often */
 const PROGRESS_MS = 200
 
@@ -26,11 +25,7 @@ export interface ServerSummaryRequest {
   onProgress?: (p: SummaryProgress) => void
 }
 
-export interface ServerLogSummary {
-  totals: PflogsummTotals
-  lines: number
-  postfixLines: number
-  truncatedLines: number
+export interface ServerLogSummary extends LogSummary {
   bytes: number
   seconds: number
   source: LogSource
@@ -53,7 +48,7 @@ export async function summariseServerLog(transport: LogsTransport, serverId: str
     const n = Number(st.stdout.trim())
     if (st.code === 0 && Number.isSafeInteger(n)) totalBytes = n
   }
-  const counter = new PflogsummCounter({ maxLineBytes: MAX_LINE_BYTES, ...(r.syslogName ? { syslogName: r.syslogName } : {}) })
+  const counter = new PflogsummCounter(r.syslogName ? { syslogName: r.syslogName } : {})
   let bytes = 0
   let last = 0
   const progress = (): void => r.onProgress?.({ bytes, totalBytes, lines: counter.lines + counter.truncatedLines })
@@ -97,10 +92,7 @@ export async function summariseServerLog(transport: LogsTransport, serverId: str
     if (!cancelled) counter.end()
     progress()
     return {
-      totals: counter.totals(),
-      lines: counter.lines + counter.truncatedLines,
-      postfixLines: counter.postfixLines,
-      truncatedLines: counter.truncatedLines,
+      ...summaryOf(counter),
       bytes,
       seconds: (performance.now() - t0) / 1000,
       source,

@@ -12,24 +12,27 @@ export interface LogSummary {
   truncatedLines: number
 }
 
-/** Lines longer than this are not counted (pflogsumm would read them; no real log line comes close). */
-const MAX_LINE_BYTES = 64 << 20
 const CHUNK_BYTES = 1 << 20
 
-function summary(counter: PflogsummCounter): LogSummary {
-  counter.end()
+/** What a counter counted so far (lines: those over its length limit included). */
+export function summaryOf(counter: PflogsummCounter): LogSummary {
   return { totals: counter.totals(), lines: counter.lines + counter.truncatedLines, postfixLines: counter.postfixLines, truncatedLines: counter.truncatedLines }
 }
 
+function summary(counter: PflogsummCounter): LogSummary {
+  counter.end()
+  return summaryOf(counter)
+}
+
 export async function summariseLogStream(input: AsyncIterable<Uint8Array | string>, opts: PflogsummOptions = {}): Promise<LogSummary> {
-  const counter = new PflogsummCounter({ maxLineBytes: MAX_LINE_BYTES, ...opts })
+  const counter = new PflogsummCounter(opts)
   for await (const chunk of input) counter.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)
   return summary(counter)
 }
 
 /** The file read in 1 MiB chunks into two buffers in turn: the next read runs while the last chunk is counted. */
 export async function summariseLogFile(path: string, opts: PflogsummOptions = {}): Promise<LogSummary> {
-  const counter = new PflogsummCounter({ maxLineBytes: MAX_LINE_BYTES, ...opts })
+  const counter = new PflogsummCounter(opts)
   let cur = Buffer.allocUnsafe(CHUNK_BYTES)
   let spare = Buffer.allocUnsafe(CHUNK_BYTES)
   const fh = await open(path, 'r')

@@ -303,10 +303,9 @@ static f64 digits_value(const u8 *b, i32 s, i32 e) {
   return v;
 }
 
-/** pflogsumm's --syslog-name: the first n input bytes (taken literally). */
+/** pflogsumm's --syslog-name when it is not "postfix" (the caller's check): the first n input bytes, taken literally. */
 EXPORT("syslogName") void pd_syslog_name(u32 n) {
   init();
-  if (has(input, (i32)n, 0, POSTFIX, 7) && n == 7) return;
   names[1] = (u8 *)alloc(n);
   copy(names[1], input, n);
   nameLen[1] = n;
