@@ -22,12 +22,23 @@ function formatter(tag: string, form: keyof typeof FORMS): Intl.DateTimeFormat {
   return f
 }
 
-/** Dates in the UI's language (Intl, no message formats needed). */
+/** Number formats likewise, per language and count of decimals. */
+const numbers = new Map<string, Intl.NumberFormat>()
+function numberFormat(tag: string, decimals: number): Intl.NumberFormat {
+  const key = `${tag} ${decimals}`
+  let f = numbers.get(key)
+  if (!f) numbers.set(key, (f = new Intl.NumberFormat(tag, { maximumFractionDigits: decimals })))
+  return f
+}
+
+/** Dates and numbers in the UI's language (Intl, no message formats needed). */
 export function useFormat() {
   const { locale } = useI18n()
   const tag = () => (locale.value === 'ja' ? 'ja-JP' : 'en-GB')
   const fmt = (form: keyof typeof FORMS) => formatter(tag(), form)
   return {
+    /** A number with grouping (1,174; 日本語 1,174), rounded to at most `decimals` places. */
+    number: (n: number, decimals = 0) => numberFormat(tag(), decimals).format(n),
     date: (iso: string) => {
       const d = asDate(iso)
       return d ? fmt('date').format(d) : iso

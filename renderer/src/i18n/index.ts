@@ -1,7 +1,5 @@
 import { createI18n } from 'vue-i18n'
-import { guessLocale, type Locale } from '../../../shared/domain/settings'
-
-export { guessLocale }
+import type { Locale } from '../../../shared/domain/settings'
 import en from './locales/en'
 import ja from './locales/ja'
 
@@ -30,5 +28,3 @@ export function setI18nLocale(locale: Locale): void {
   i18n.global.locale.value = locale
   document.documentElement.lang = locale
 }
-
-/** The locale to show before settings arrive: the OS language if we speak it. */

@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import type { Locale, SettingsPatch, SettingsState, ThemeMode } from '../../../shared/domain/settings'
+import { guessLocale, type Locale, type SettingsPatch, type SettingsState, type ThemeMode } from '../../../shared/domain/settings'
 import { call } from '../api/call'
-import { guessLocale, setI18nLocale } from '../i18n'
+import { setI18nLocale } from '../i18n'
 import { useToastsStore } from './toasts'
 
 export interface AppInfo {
@@ -15,6 +15,7 @@ export interface AppInfo {
 const darkQuery = () => window.matchMedia('(prefers-color-scheme: dark)')
 
 export const useSettingsStore = defineStore('settings', () => {
+  // the locale to show before settings arrive: the browser's language if we speak it
   const locale = ref<Locale>(guessLocale(navigator.languages ?? [navigator.language]))
   /** The desktop's language (until settings arrive: the browser's guess) and whether the user chose one instead. */
   const systemLocale = ref<Locale>(locale.value)
